@@ -1,0 +1,185 @@
+"""Run a Pulumi Python program under mocks and record every resource it registers.
+
+Used by ``failoverkit check`` (offline policy checks) and by the unit tests.
+The recorder captures what the engine would see: type, name, URN, inputs,
+parent, provider, and the outputs components register. Mock outputs are
+plausible (ids, ARNs, hostnames, IPs) so programs that use outputs keep going.
+
+Example::
+
+    resources = run_program(my_program, project="shop", stack="dev",
+                            config={"aws:region": "us-east-1"})
+    [r for r in resources if r.type == "aws:lb/loadBalancer:LoadBalancer"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+
+@dataclass
+class RecordedResource:
+    """One resource as the engine would see it at registration."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    custom: bool
+    parent: str | None = None
+    provider: str | None = None
+    """Provider reference ``<provider urn>::<id>``, or None for the default provider."""
+    id: str | None = None
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """For components: what they passed to ``register_outputs``; for custom resources: the mock state."""
+    dependencies: list[str] = field(default_factory=list)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()
+
+
+def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Outputs a real provider would add, so programs that read them keep running."""
+    h = _digest(typ, name)
+    pkg = typ.split(":", 1)[0]
+    region = str(inputs.get("region") or inputs.get("location") or "us-east-1")
+    out: dict[str, Any] = {}
+    if pkg == "aws":
+        service = typ.split(":")[1].split("/")[0]
+        out["arn"] = f"arn:aws:{service}:{region}:123456789012:{name}-{h[:8]}"
+        out["dnsName"] = f"{name}-{h[:8]}.{region}.elb.amazonaws.com"
+        out["zoneId"] = f"Z{h[:12].upper()}"
+        out["domainValidationOptions"] = [
+            {
+                "domainName": inputs.get("domainName", "example.com"),
+                "resourceRecordName": f"_{h[:16]}.{inputs.get('domainName', 'example.com')}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{h[16:32]}.acm-validations.aws.",
+            }
+        ]
+        out["availabilityZones"] = inputs.get("availabilityZones")
+    elif pkg == "gcp":
+        out["address"] = f"34.{int(h[0:2], 16)}.{int(h[2:4], 16)}.{int(h[4:6], 16)}"
+        out["selfLink"] = f"https://www.googleapis.com/compute/v1/projects/demo/global/{name}"
+        out["uri"] = f"https://{name}-{h[:10]}-uc.a.run.app"
+        out["project"] = inputs.get("project", "demo-project")
+    elif pkg == "azure-native":
+        out["latestRevisionFqdn"] = f"{name}--{h[:7]}.{region}.azurecontainerapps.io"
+        out["configuration"] = {**dict(inputs.get("configuration") or {})}
+        out["customDomainVerificationId"] = h.upper()[:64]
+        out["staticIp"] = f"20.{int(h[0:2], 16)}.{int(h[2:4], 16)}.{int(h[4:6], 16)}"
+        out["fqdn"] = f"{name}-{h[:8]}.trafficmanager.net"
+        out["customerId"] = h[:32]
+        out["defaultDomain"] = f"{h[:10]}.{region}.azurecontainerapps.io"
+    elif pkg == "cloudflare":
+        out["id"] = h[:32]
+    # Inputs win: a resource's own inputs are its truth; outputs only fill gaps.
+    return {**out, **{k: v for k, v in inputs.items() if v is not None}}
+
+
+class PlausibleMocks(pulumi_mocks.Mocks):
+    """Mocks whose resources echo their inputs plus plausible provider outputs."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if not args.custom:
+            return None, {}
+        rid = args.resource_id or f"{args.name}-{_digest(args.typ, args.name)[:8]}"
+        return rid, plausible_outputs(args.typ, args.name, args.inputs)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        token = args.token
+        if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            region = str(args.args.get("region") or "us-east-1")
+            names = [f"{region}{z}" for z in "abc"]
+            return {"names": names, "zoneIds": names, "id": region}, None
+        if token == "aws:route53/getZone:getZone":
+            name = str(args.args.get("name") or "example.com")
+            return {"zoneId": f"Z{_digest(name)[:12].upper()}", "name": name, "id": name}, None
+        if token == "aws:index/getRegion:getRegion":
+            return {"name": args.args.get("region") or "us-east-1", "region": args.args.get("region") or "us-east-1"}, None
+        return dict(args.args), None
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that also keeps parent, provider and component outputs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: dict[str, RecordedResource] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        urn = response.urn
+        reg = self.resources.get(urn)
+        inputs = _sync_await(_deserialize(request.object))
+        self.recorded[urn] = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            inputs=inputs,
+            custom=bool(request.custom),
+            parent=request.parent or None,
+            provider=request.provider or None,
+            id=reg.id if reg else None,
+            outputs=dict(reg.state) if reg else {},
+            dependencies=list(request.dependencies),
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        if request.urn in self.recorded:
+            self.recorded[request.urn].outputs = _sync_await(_deserialize(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+async def _deserialize(struct: Any) -> dict[str, Any]:
+    # Unknown values (preview) arrive as a sentinel string; keep them recognisable.
+    return dict(rpc.deserialize_properties(struct, keep_unknowns=True))
+
+
+def _jsonable(value: Any) -> Any:
+    try:
+        json.dumps(value)
+        return value
+    except TypeError:
+        return str(value)
+
+
+def run_program(
+    program: Callable[[], None],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+    preview: bool = False,
+    mocks: pulumi_mocks.Mocks | None = None,
+) -> list[RecordedResource]:
+    """Run ``program`` under mocks with ``config`` (``ns:key`` -> string) and return what it registered.
+
+    Exceptions the program raises propagate unchanged.
+    """
+    pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
+    pulumi.runtime.settings.SETTINGS.outputs.clear()
+    pulumi.runtime.set_all_config(dict(config or {}), secret_keys or [])
+    monitor = RecordingMonitor(mocks or PlausibleMocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+
+    def body() -> None:
+        program()
+
+    _sync_await(run_pulumi_func(body))
+    return list(monitor.recorded.values())

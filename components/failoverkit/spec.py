@@ -1,0 +1,544 @@
+"""Validated user intent: stack config (or Python args) in, a frozen FailoverSpec out.
+
+Everything here is pure: no Pulumi resources, no I/O. ``parse_spec`` collects
+every problem before raising one ``ConfigError`` so a user fixes their config in
+one pass. Keys are accepted in the stack config's camelCase (``healthPath``) or
+in Python's snake_case (``health_path``); messages name the spelling the user
+wrote.
+
+Example::
+
+    spec = parse_spec({
+        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2"},
+        "hostname": "shop.example.com",
+        "targets": [{"cloud": "aws", "region": "us-east-1"},
+                    {"cloud": "gcp", "region": "us-central1"}],
+        "dns": {"provider": "route53", "zone": "example.com"},
+    })
+    spec.primary.key  # "aws-us-east-1"
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypedDict
+
+from failoverkit import budget
+from failoverkit.errors import ConfigError
+
+
+class Cloud(str, Enum):
+    """A cloud a target runs in."""
+
+    AWS = "aws"
+    GCP = "gcp"
+    AZURE = "azure"
+
+
+class Criticality(str, Enum):
+    """How the policy pack treats the workload: critical ones must span providers and regions."""
+
+    CRITICAL = "critical"
+    STANDARD = "standard"
+
+
+class DnsProvider(str, Enum):
+    """Who answers for the shared hostname and runs the health checks."""
+
+    ROUTE53 = "route53"
+    TRAFFIC_MANAGER = "traffic-manager"
+    CLOUDFLARE = "cloudflare"
+    CLOUD_DNS = "cloud-dns"
+    LOCAL = "local"
+
+
+# --- inputs (what users pass; TypedDicts so `pulumi package add` languages can pass dicts) ---
+
+
+class AppArgs(TypedDict, total=False):
+    name: str
+    """Workload name: lowercase letters, digits and '-', at most 32 characters. Required."""
+    image: str
+    """Container image for cloud targets, e.g. ``ghcr.io/acme/shop:1.4.2``. Required for cloud targets."""
+    command: Sequence[str]
+    """Command a simulated (local) target runs. Default: the bundled demo app."""
+    port: int
+    """Port the container listens on. Default: 8080."""
+    health_path: str
+    """HTTP path answering 200 when the app is healthy. Default: ``/healthz``."""
+    criticality: str
+    """``critical`` or ``standard``. Default: ``critical`` (the policy pack applies)."""
+
+
+class TargetArgs(TypedDict, total=False):
+    cloud: str
+    """``aws``, ``gcp`` or ``azure``. Required."""
+    region: str
+    """The cloud's region name, e.g. ``us-east-1``, ``europe-west1``, ``westeurope``. Required."""
+    simulated: bool
+    """Run as a local process on loopback instead of in the cloud (the ``local`` stack). Default: false."""
+    address: str
+    """Loopback address of a simulated target. Default: ``127.0.10.<n>`` for the n-th target."""
+    vpc_id: str
+    """AWS only: deploy into this existing VPC instead of creating one."""
+    subnet_ids: Sequence[str]
+    """AWS only, with ``vpc_id``: public subnets (at least two AZs) for the load balancer and tasks."""
+
+
+class HealthCheckArgs(TypedDict, total=False):
+    interval_seconds: float
+    """Seconds between checks. Default: the DNS provider's standard interval."""
+    failure_threshold: int
+    """Consecutive failures before an endpoint is unhealthy. Default: 3 (local: 2)."""
+    timeout_seconds: float
+    """Seconds a check waits for an answer. Default: the provider's fixed or standard timeout."""
+    recovery_threshold: int
+    """Consecutive successes before an unhealthy endpoint is healthy again. Default: as failure_threshold."""
+
+
+class DnsArgs(TypedDict, total=False):
+    provider: str
+    """``route53``, ``traffic-manager``, ``cloudflare``, ``cloud-dns`` or ``local``. Required."""
+    zone: str
+    """The DNS zone that holds ``hostname``, e.g. ``example.com``. Required."""
+    ttl: int
+    """TTL in seconds of the failover record. Default: 30 (local: 1)."""
+    health_check: HealthCheckArgs
+    """Health-check knobs; see HealthCheckArgs."""
+    secondary: str
+    """A second authoritative DNS provider that publishes the same failover. Default: none."""
+    zone_id: str
+    """route53: hosted zone id; cloudflare: zone id. Default: looked up by ``zone`` where the provider allows."""
+    account_id: str
+    """cloudflare: account id (monitors and pools live in the account)."""
+    resource_group: str
+    """traffic-manager: resource group of the profile and of the Azure DNS zone."""
+    managed_zone: str
+    """cloud-dns: name of the managed zone that holds ``zone``."""
+    proxied: bool
+    """cloudflare: serve through Cloudflare's proxy. Default: false (DNS-only, TTL honoured)."""
+    listen: str
+    """local: ``address:port`` of the loopback DNS server. Default: ``127.0.53.1:10053``."""
+
+
+class FailoverAppArgs(TypedDict, total=False):
+    app: AppArgs
+    """The containerised app. Required."""
+    hostname: str
+    """The shared hostname users reach, inside ``dns.zone``. Required."""
+    targets: Sequence[TargetArgs]
+    """Ordered targets: the first is the primary, the rest standbys in order. At least two."""
+    dns: DnsArgs
+    """Failover DNS in front of the targets. Required."""
+    rto_seconds: int
+    """Recovery-time objective: the worst-case failover budget must not exceed it. Default: 300."""
+
+
+# --- validated intent ---
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    name: str
+    image: str | None
+    command: tuple[str, ...] | None
+    port: int
+    health_path: str
+    criticality: Criticality
+
+    @property
+    def is_critical(self) -> bool:
+        return self.criticality is Criticality.CRITICAL
+
+
+@dataclass(frozen=True)
+class Target:
+    cloud: Cloud
+    region: str
+    priority: int
+    """0 for the primary, 1.. for standbys in order."""
+    simulated: bool = False
+    address: str | None = None
+    vpc_id: str | None = None
+    subnet_ids: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Stable name fragment for child resources, e.g. ``aws-us-east-1``. A public contract."""
+        return f"{self.cloud.value}-{self.region}"
+
+    @property
+    def placement(self) -> str:
+        return f"{self.cloud.value}/{self.region}"
+
+
+@dataclass(frozen=True)
+class DnsSpec:
+    provider: DnsProvider
+    zone: str
+    ttl_seconds: int
+    health_check: budget.HealthCheck
+    secondary: DnsProvider | None = None
+    zone_id: str | None = None
+    account_id: str | None = None
+    resource_group: str | None = None
+    managed_zone: str | None = None
+    proxied: bool = False
+    listen_address: str = "127.0.53.1"
+    listen_port: int = 10053
+
+
+@dataclass(frozen=True)
+class FailoverSpec:
+    app: AppSpec
+    hostname: str
+    targets: tuple[Target, ...]
+    dns: DnsSpec
+    rto_seconds: int
+
+    @property
+    def primary(self) -> Target:
+        return self.targets[0]
+
+    @property
+    def simulated(self) -> bool:
+        return self.targets[0].simulated
+
+    @property
+    def budget(self) -> budget.Budget:
+        return budget.failover_budget(self.dns.provider.value, self.dns.health_check, self.dns.ttl_seconds)
+
+
+# --- parsing ---
+
+NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+IMAGE_RE = re.compile(r"^[a-z0-9]+([._/:@-][A-Za-z0-9_.-]+)*$")
+REGION_RE = {
+    Cloud.AWS: (re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$"), "like us-east-1"),
+    Cloud.GCP: (re.compile(r"^[a-z]+-[a-z]+\d+$"), "like us-central1 or europe-west1"),
+    Cloud.AZURE: (re.compile(r"^[a-z]+[a-z0-9]*$"), "like westeurope or eastus2"),
+}
+DEFAULT_PORT = 8080
+DEFAULT_HEALTH_PATH = "/healthz"
+DEFAULT_RTO_SECONDS = 300
+DEFAULT_LOCAL_LISTEN = "127.0.53.1:10053"
+DNS_NAME_MAX = 253
+
+
+def default_ttl_seconds(provider: DnsProvider) -> int:
+    """30 s on the clouds (Route 53's and Traffic Manager's usual failover TTL); 1 s for the local demo."""
+    return 1 if provider is DnsProvider.LOCAL else 30
+
+
+def default_target_address(priority: int) -> str:
+    """Simulated targets get one loopback address each: 127.0.10.1, 127.0.10.2, ..."""
+    return f"127.0.10.{priority + 1}"
+
+
+class _Reader:
+    """Reads one mapping, tolerating camelCase or snake_case keys, and collects problems."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, problems: list[str]) -> None:
+        self.data = data
+        self.path = path
+        self.problems = problems
+
+    def key(self, snake: str) -> str:
+        camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), snake)
+        name = snake if snake in self.data else camel
+        return f"{self.path}.{name}" if self.path else name
+
+    def get(self, snake: str) -> Any:
+        camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), snake)
+        return self.data.get(snake, self.data.get(camel))
+
+    def problem(self, snake: str, message: str) -> None:
+        self.problems.append(f"{self.key(snake)}: {message}")
+
+    def unknown_keys(self, allowed: set[str]) -> None:
+        camel = {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k) for k in allowed}
+        for k in self.data:
+            if k not in allowed and k not in camel:
+                where = f"{self.path}.{k}" if self.path else k
+                known = ", ".join(sorted(camel))
+                self.problems.append(f"{where}: unknown key; allowed keys are {known}")
+
+    def string(self, snake: str, *, required: bool = False, default: str | None = None) -> str | None:
+        value = self.get(snake)
+        if value is None:
+            if required:
+                self.problem(snake, "is required")
+            return default
+        if not isinstance(value, str) or not value:
+            self.problem(snake, f"must be a non-empty string, got {value!r}")
+            return default
+        return value
+
+    def number(self, snake: str, default: float | None, *, integer: bool = True) -> float | None:
+        value = self.get(snake)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            kind = "a whole number" if integer else "a number"
+            self.problem(snake, f"must be {kind}, got {value!r}")
+            return default
+        if integer and value != int(value):
+            self.problem(snake, f"must be a whole number, got {value!r}")
+            return default
+        return value
+
+    def boolean(self, snake: str, default: bool) -> bool:
+        value = self.get(snake)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problem(snake, f"must be true or false, got {value!r}")
+            return default
+        return value
+
+    def mapping(self, snake: str, *, required: bool = False) -> _Reader:
+        value = self.get(snake)
+        if value is None:
+            if required:
+                self.problem(snake, "is required")
+            value = {}
+        elif not isinstance(value, Mapping):
+            self.problem(snake, f"must be a mapping, got {value!r}")
+            value = {}
+        return _Reader(value, self.key(snake), self.problems)
+
+    def choice(self, snake: str, enum: type[Enum], *, required: bool = False, default: Any = None) -> Any:
+        value = self.get(snake)
+        if value is None:
+            if required:
+                allowed = " | ".join(str(e.value) for e in enum)
+                self.problem(snake, f"is required; allowed: {allowed}")
+            return default
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = " | ".join(str(e.value) for e in enum)
+            self.problem(snake, f"must be one of {allowed}, got {value!r}")
+            return default
+
+
+def _is_dns_name(name: str) -> bool:
+    labels = name.rstrip(".").split(".")
+    return len(name) <= DNS_NAME_MAX and len(labels) >= 2 and all(LABEL_RE.match(lbl) for lbl in labels)
+
+
+def _parse_app(r: _Reader) -> AppSpec:
+    r.unknown_keys({"name", "image", "command", "port", "health_path", "criticality"})
+    name = r.string("name", required=True) or "app"
+    if r.get("name") is not None and not (NAME_RE.match(name) and len(name) <= 32):
+        r.problem("name", f"must be 1-32 characters of a-z, 0-9 and '-', not starting or ending with '-', got {name!r}")
+    image = r.string("image")
+    if image is not None and not IMAGE_RE.match(image):
+        r.problem("image", f"must be a container image reference like ghcr.io/acme/shop:1.4.2, got {image!r}")
+    command = r.get("command")
+    if command is not None and (
+        isinstance(command, str)
+        or not isinstance(command, Sequence)
+        or not command
+        or not all(isinstance(c, str) and c for c in command)
+    ):
+        r.problem("command", f"must be a non-empty list of strings, got {command!r}")
+        command = None
+    port = int(r.number("port", DEFAULT_PORT) or DEFAULT_PORT)
+    if not 1 <= port <= 65535:
+        r.problem("port", f"must be between 1 and 65535, got {port}")
+    health_path = r.string("health_path", default=DEFAULT_HEALTH_PATH) or DEFAULT_HEALTH_PATH
+    if not health_path.startswith("/") or any(c.isspace() for c in health_path):
+        r.problem("health_path", f"must be an absolute URL path like /healthz, got {health_path!r}")
+    criticality = r.choice("criticality", Criticality, default=Criticality.CRITICAL)
+    return AppSpec(name, image, tuple(command) if command else None, port, health_path, criticality)
+
+
+def _parse_target(r: _Reader, priority: int) -> Target | None:
+    r.unknown_keys({"cloud", "region", "simulated", "address", "vpc_id", "subnet_ids"})
+    cloud = r.choice("cloud", Cloud, required=True)
+    region = r.string("region", required=True)
+    simulated = r.boolean("simulated", False)
+    if cloud is None or region is None:
+        return None
+    pattern, example = REGION_RE[cloud]
+    if not pattern.match(region):
+        r.problem("region", f"is not a {cloud.value} region name ({example}), got {region!r}")
+    address = r.string("address")
+    if address is not None:
+        if not simulated:
+            r.problem("address", "applies only to simulated targets (simulated: true)")
+        elif not _is_loopback(address):
+            r.problem("address", f"must be an IPv4 loopback address in 127.0.0.0/8, got {address!r}")
+    elif simulated:
+        address = default_target_address(priority)
+    vpc_id = r.string("vpc_id")
+    subnet_ids = r.get("subnet_ids") or ()
+    if (vpc_id is not None or subnet_ids) and cloud is not Cloud.AWS:
+        r.problem("vpc_id", f"applies only to aws targets, this target is {cloud.value}")
+    if vpc_id is not None and len(subnet_ids) < 2:
+        r.problem("subnet_ids", f"with vpc_id, give at least two subnets in distinct AZs, got {list(subnet_ids)!r}")
+    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids))
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return ip.version == 4 and ip.is_loopback
+
+
+def _parse_health_check(r: _Reader, provider: DnsProvider | None) -> budget.HealthCheck:
+    r.unknown_keys({"interval_seconds", "failure_threshold", "timeout_seconds", "recovery_threshold"})
+    base = budget.default_health_check(provider.value if provider else "local")
+    integer_interval = provider is not DnsProvider.LOCAL
+    interval = r.number("interval_seconds", None, integer=integer_interval)
+    threshold = r.number("failure_threshold", None)
+    timeout = r.number("timeout_seconds", None, integer=False)
+    recovery = r.number("recovery_threshold", None)
+    for key, value in (("interval_seconds", interval), ("timeout_seconds", timeout)):
+        if value is not None and value <= 0:
+            r.problem(key, f"must be greater than 0, got {value:g}")
+    for key, value in (("failure_threshold", threshold), ("recovery_threshold", recovery)):
+        if value is not None and value < 1:
+            r.problem(key, f"must be at least 1, got {value:g}")
+    hc = budget.HealthCheck(
+        interval_seconds=float(interval) if interval is not None else base.interval_seconds,
+        failure_threshold=int(threshold) if threshold is not None else base.failure_threshold,
+        timeout_seconds=float(timeout) if timeout is not None else base.timeout_seconds,
+        recovery_threshold=int(recovery)
+        if recovery is not None
+        else (int(threshold) if threshold is not None else base.recovery_threshold),
+    )
+    return hc
+
+
+def _parse_dns(r: _Reader, hostname: str | None) -> DnsSpec | None:
+    r.unknown_keys(
+        {
+            "provider", "zone", "ttl", "health_check", "secondary", "zone_id", "account_id",
+            "resource_group", "managed_zone", "proxied", "listen",
+        }
+    )  # fmt: skip
+    provider = r.choice("provider", DnsProvider, required=True)
+    zone = r.string("zone", required=True)
+    if zone is not None:
+        zone = zone.rstrip(".").lower()
+        if not _is_dns_name(zone):
+            r.problem("zone", f"must be a DNS zone name like example.com, got {zone!r}")
+        elif hostname is not None and not (hostname.endswith("." + zone) or hostname == zone):
+            r.problems.append(f"hostname: must be inside dns.zone {zone!r}, got {hostname!r}")
+    default_ttl = default_ttl_seconds(provider or DnsProvider.ROUTE53)
+    ttl = int(r.number("ttl", default_ttl) or 0)
+    if ttl < 0:
+        r.problem("ttl", f"must be 0 or more seconds, got {ttl}")
+    hc = _parse_health_check(r.mapping("health_check"), provider)
+    secondary = r.choice("secondary", DnsProvider)
+    if secondary is not None and provider is not None:
+        if secondary is provider:
+            r.problem("secondary", f"must differ from dns.provider, got {secondary.value!r} for both")
+        if DnsProvider.LOCAL in (secondary, provider):
+            r.problem("secondary", "a second DNS provider needs two cloud DNS providers; local has no secondary")
+    listen = r.string("listen", default=DEFAULT_LOCAL_LISTEN) or DEFAULT_LOCAL_LISTEN
+    host, _, port_text = listen.rpartition(":")
+    if not (_is_loopback(host) and port_text.isdigit() and 1024 <= int(port_text) <= 65535):
+        r.problem("listen", f"must be a loopback address and unprivileged port like 127.0.53.1:10053, got {listen!r}")
+        host, port_text = "127.0.53.1", "10053"
+    if r.get("listen") is not None and provider is not DnsProvider.LOCAL:
+        r.problem("listen", "applies only to provider local")
+    if provider is None or zone is None:
+        return None
+    r.problems.extend(f"{r.path}.{p}" for p in budget.validate(provider.value, hc, ttl))
+    return DnsSpec(
+        provider=provider,
+        zone=zone,
+        ttl_seconds=ttl,
+        health_check=hc,
+        secondary=secondary,
+        zone_id=r.string("zone_id"),
+        account_id=r.string("account_id"),
+        resource_group=r.string("resource_group"),
+        managed_zone=r.string("managed_zone"),
+        proxied=r.boolean("proxied", False),
+        listen_address=host,
+        listen_port=int(port_text),
+    )
+
+
+def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
+    """Validate FailoverAppArgs (or the equivalent stack config); raise ConfigError listing every problem."""
+    problems: list[str] = []
+    root = _Reader(args, "", problems)
+    root.unknown_keys({"app", "hostname", "targets", "dns", "rto_seconds"})
+    app = _parse_app(root.mapping("app", required=True))
+
+    hostname = root.string("hostname", required=True)
+    if hostname is not None:
+        hostname = hostname.rstrip(".").lower()
+        if not _is_dns_name(hostname):
+            root.problem("hostname", f"must be a fully qualified DNS name like shop.example.com, got {hostname!r}")
+
+    raw_targets = root.get("targets")
+    targets: list[Target] = []
+    if raw_targets is None or isinstance(raw_targets, (str, Mapping)) or not isinstance(raw_targets, Sequence):
+        problems.append(f"targets: must be a list of {{cloud, region}}, got {raw_targets!r}")
+        raw_targets = []
+    elif len(raw_targets) < 2:
+        problems.append(f"targets: failover needs at least 2 targets (a primary and a standby), got {len(raw_targets)}")
+    for i, raw in enumerate(raw_targets):
+        if not isinstance(raw, Mapping):
+            problems.append(f"targets[{i}]: must be a mapping like {{cloud: aws, region: us-east-1}}, got {raw!r}")
+            continue
+        target = _parse_target(_Reader(raw, f"targets[{i}]", problems), i)
+        if target is not None:
+            targets.append(target)
+    seen: dict[str, int] = {}
+    for t in targets:
+        if t.key in seen:
+            problems.append(f"targets[{t.priority}]: {t.placement} repeats targets[{seen[t.key]}]; each target needs its own cloud/region")
+        seen.setdefault(t.key, t.priority)
+    addresses = [t.address for t in targets if t.address]
+    for t in targets:
+        if t.address and addresses.count(t.address) > 1:
+            problems.append(f"targets[{t.priority}].address: {t.address} is used by another target; each needs its own")
+            break
+
+    dns = _parse_dns(root.mapping("dns", required=True), hostname)
+
+    simulated = {t.simulated for t in targets}
+    if len(simulated) > 1:
+        problems.append("targets: mix simulated and cloud targets in separate stacks; got both")
+    if dns is not None and targets:
+        if targets[0].simulated and dns.provider is not DnsProvider.LOCAL:
+            problems.append(f"dns.provider: simulated targets need provider local, got {dns.provider.value!r}")
+        if not targets[0].simulated and dns.provider is DnsProvider.LOCAL:
+            problems.append("dns.provider: local serves only simulated targets (simulated: true on every target)")
+    if targets and not targets[0].simulated and app.image is None and root.get("app") is not None:
+        problems.append("app.image: is required for cloud targets")
+    if targets and targets[0].simulated and app.port < 1024:
+        problems.append(f"app.port: simulated targets need an unprivileged port (1024-65535), got {app.port}")
+
+    rto = root.number("rto_seconds", DEFAULT_RTO_SECONDS)
+    rto_seconds = int(rto if rto is not None else DEFAULT_RTO_SECONDS)
+    if rto_seconds < 1:
+        root.problem("rto_seconds", f"must be at least 1 second, got {rto_seconds}")
+
+    if problems or hostname is None or dns is None:
+        raise ConfigError(problems or ["config: incomplete"])
+    spec = FailoverSpec(app, hostname, tuple(targets), dns, rto_seconds)
+    worst = spec.budget
+    if worst.total_seconds > rto_seconds:
+        raise ConfigError(
+            [
+                f"{root.key('rto_seconds')}: worst-case failover with {dns.provider.value} is "
+                f"{worst.total_seconds:g} s ({worst.formula}), more than {rto_seconds}; "
+                f"{worst.advice}"
+            ]
+        )
+    return spec
