@@ -55,6 +55,7 @@ def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
     """A target's endpoint as a plain stack output (drills, dashboards and policies read it)."""
     t = endpoint.target
     return {
+        "key": t.key,
         "cloud": t.cloud.value,
         "region": t.region,
         "priority": t.priority,
@@ -78,6 +79,8 @@ class FailoverApp(pulumi.ComponentResource):
     """``cloud/region`` of every target, primary first."""
     failover_budget_seconds: pulumi.Output[float]
     """Worst-case seconds from an origin failure to resolvers serving a standby."""
+    dns_info: pulumi.Output[dict[str, Any]]
+    """Providers, TTL, health-check settings and backend details (e.g. the local DNS server)."""
 
     def __init__(self, name: str, args: FailoverAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = parse_spec(args)  # raises ConfigError before anything is registered
@@ -97,6 +100,7 @@ class FailoverApp(pulumi.ComponentResource):
         self.placements = pulumi.Output.from_input([t.placement for t in spec.targets])
         budget = spec.budget
         self.failover_budget_seconds = pulumi.Output.from_input(budget.total_seconds)
+        self.dns_info = pulumi.Output.from_input(_dns_outputs(spec, records))
         self.register_outputs(
             {
                 "url": self.url,
@@ -106,7 +110,7 @@ class FailoverApp(pulumi.ComponentResource):
                 "failoverBudgetFormula": budget.formula,
                 "rtoSeconds": spec.rto_seconds,
                 "tags": workload_tags(spec.app),
-                "dns": _dns_outputs(spec, records),
+                "dns": self.dns_info,
             }
         )
 

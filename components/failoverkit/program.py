@@ -53,3 +53,4 @@ def reference_program() -> None:
     pulumi.export("placements", app.placements)
     pulumi.export("failoverBudgetSeconds", app.failover_budget_seconds)
     pulumi.export("rtoSeconds", app.spec.rto_seconds)
+    pulumi.export("dns", app.dns_info)
