@@ -43,6 +43,12 @@ class RecordedResource:
     outputs: dict[str, Any] = field(default_factory=dict)
     """For components: what they passed to ``register_outputs``; for custom resources: the mock state."""
     dependencies: list[str] = field(default_factory=list)
+    version: str | None = None
+    """Provider plugin version the SDK asked for (names the default provider, e.g. ``default_7_51_1``)."""
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    """Resource options policies can read: protect, ignoreChanges, deleteBeforeReplace, aliases,
+    additionalSecretOutputs, customTimeouts (create/update/delete seconds)."""
 
 
 def _digest(*parts: str) -> str:
@@ -55,6 +61,8 @@ def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[st
     pkg = typ.split(":", 1)[0]
     region = str(inputs.get("region") or inputs.get("location") or "us-east-1")
     out: dict[str, Any] = {}
+    if pkg in ("aws", "gcp", "azure-native"):
+        out["name"] = f"{name}-{h[:7]}"  # what the provider's autonaming would have chosen
     if pkg == "aws":
         service = typ.split(":")[1].split("/")[0]
         out["arn"] = f"arn:aws:{service}:{region}:123456789012:{name}-{h[:8]}"
@@ -74,6 +82,15 @@ def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[st
         out["selfLink"] = f"https://www.googleapis.com/compute/v1/projects/demo/global/{name}"
         out["uri"] = f"https://{name}-{h[:10]}-uc.a.run.app"
         out["project"] = inputs.get("project", "demo-project")
+        if typ == "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+            domain = inputs.get("domain", "example.com")
+            out["dnsResourceRecords"] = [
+                {
+                    "name": f"_acme-challenge.{domain}.",
+                    "type": "CNAME",
+                    "data": f"{h[:12]}.4.authorize.certificatemanager.goog.",
+                }
+            ]
     elif pkg == "azure-native":
         out["latestRevisionFqdn"] = f"{name}--{h[:7]}.{region}.azurecontainerapps.io"
         out["configuration"] = {**dict(inputs.get("configuration") or {})}
@@ -85,7 +102,16 @@ def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[st
     elif pkg == "cloudflare":
         out["id"] = h[:32]
     # Inputs win: a resource's own inputs are its truth; outputs only fill gaps.
-    return {**out, **{k: v for k, v in inputs.items() if v is not None}}
+    merged = {**out, **{k: v for k, v in inputs.items() if v is not None}}
+    if typ == "azure-native:app:ContainerApp" and isinstance(inputs.get("configuration"), Mapping):
+        # The app's stable FQDN lives inside configuration.ingress, next to what the user set.
+        config = dict(inputs["configuration"])
+        if isinstance(config.get("ingress"), Mapping):
+            config["ingress"] = {**config["ingress"], "fqdn": f"{name}.{out['defaultDomain']}"}
+        merged["configuration"] = config
+    if typ == "azure-native:app:ManagedCertificate":
+        merged["properties"] = {**dict(inputs.get("properties") or {}), "validationToken": h[:32]}
+    return merged
 
 
 class PlausibleMocks(pulumi_mocks.Mocks):
@@ -97,18 +123,25 @@ class PlausibleMocks(pulumi_mocks.Mocks):
         rid = args.resource_id or f"{args.name}-{_digest(args.typ, args.name)[:8]}"
         return rid, plausible_outputs(args.typ, args.name, args.inputs)
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         token = args.token
         if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
             region = str(args.args.get("region") or "us-east-1")
             names = [f"{region}{z}" for z in "abc"]
-            return {"names": names, "zoneIds": names, "id": region}, None
+            return {"names": names, "zoneIds": names, "id": region}, []
         if token == "aws:route53/getZone:getZone":
             name = str(args.args.get("name") or "example.com")
-            return {"zoneId": f"Z{_digest(name)[:12].upper()}", "name": name, "id": name}, None
+            return {"zoneId": f"Z{_digest(name)[:12].upper()}", "name": name, "id": name}, []
         if token == "aws:index/getRegion:getRegion":
-            return {"name": args.args.get("region") or "us-east-1", "region": args.args.get("region") or "us-east-1"}, None
-        return dict(args.args), None
+            return {
+                "name": args.args.get("region") or "us-east-1",
+                "region": args.args.get("region") or "us-east-1",
+            }, []
+        if token == "azure-native:app:getCustomDomainVerificationId":
+            return {"value": _digest("subscription").upper()[:64]}, []
+        if token == "azure-native:operationalinsights:getSharedKeys":
+            return {"primarySharedKey": _digest("shared-key", str(args.args.get("workspaceName")))[:44]}, []
+        return dict(args.args), []
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -119,7 +152,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.recorded: dict[str, RecordedResource] = {}
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             return response
         urn = response.urn
@@ -136,13 +169,43 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             id=reg.id if reg else None,
             outputs=dict(reg.state) if reg else {},
             dependencies=list(request.dependencies),
+            version=request.version or None,
+            property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            options=_options(request),
         )
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn in self.recorded:
             self.recorded[request.urn].outputs = _sync_await(_deserialize(request.outputs))
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+
+def _seconds(duration: str) -> float:
+    # customTimeouts arrive as Go durations ("5m", "30s", "1h"); policies see seconds.
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0}
+    if duration and duration[-1] in units:
+        try:
+            return float(duration[:-1]) * units[duration[-1]]
+        except ValueError:
+            return 0.0
+    return 0.0
+
+
+def _options(request: Any) -> dict[str, Any]:
+    timeouts = request.customTimeouts
+    return {
+        "protect": bool(request.protect),
+        "ignoreChanges": list(request.ignoreChanges),
+        "deleteBeforeReplace": request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
+        "aliases": list(request.aliasURNs),
+        "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        "customTimeouts": {
+            "create": _seconds(timeouts.create),
+            "update": _seconds(timeouts.update),
+            "delete": _seconds(timeouts.delete),
+        },
+    }
 
 
 async def _deserialize(struct: Any) -> dict[str, Any]:
