@@ -1,0 +1,321 @@
+"""One drill from start to verdict: baseline, inject, wait for failover, lift, wait for failback, restore.
+
+Every wait is bounded (three times its budget plus 10 s) and reports progress;
+the target is restored in a ``finally`` whatever happens (an error, Ctrl-C,
+SIGTERM turned into KeyboardInterrupt by the CLI), with a second Ctrl-C held
+back until the restore is done.
+
+Example::
+
+    result = run_drill(plan, make_injector(plan), observer)
+    result.passed, result.figures.failover_seconds
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from failoverkit.drill._faults import FaultInjector
+from failoverkit.drill._plan import DrillPlan
+from failoverkit.drill._timeline import DrillBudget, Figures, Sample, analyze, failback_budget, serving
+from failoverkit.errors import DrillError
+
+BASELINE_PROBES = 3
+"""Consecutive good probes served by the target before the fault is injected."""
+
+
+class Timeline(Protocol):
+    """What the runner needs from an observer."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def samples(self) -> list[Sample]: ...
+
+
+class Progress(Protocol):
+    """Where the runner reports what it is waiting for (a rich display, a log, nothing)."""
+
+    def phase(self, name: str, bound_seconds: float) -> None: ...
+    def update(self, elapsed_seconds: float, latest: Sample | None) -> None: ...
+    def event(self, message: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class NullProgress:
+    """Reports nothing (tests, benchmarks)."""
+
+    def phase(self, name: str, bound_seconds: float) -> None:
+        pass
+
+    def update(self, elapsed_seconds: float, latest: Sample | None) -> None:
+        pass
+
+    def event(self, message: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Event:
+    t: float
+    """Seconds since the fault was injected (negative: before)."""
+    name: str
+
+
+@dataclass
+class DrillResult:
+    """Figures, budgets, verdict and the whole timeline of one drill (times relative to the fault)."""
+
+    plan: DrillPlan
+    figures: Figures
+    failover_budget: DrillBudget
+    failback_budget: DrillBudget
+    restart_seconds: float | None
+    restored: bool
+    timeline: list[Sample]
+    events: list[Event]
+    lifted_at: float | None
+    """Seconds after the fault when it was lifted (None if it never was)."""
+    reasons: list[str] = field(default_factory=list)
+    """Why the drill did not pass (empty when it passed)."""
+
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def failover_ratio(self) -> float | None:
+        f = self.figures.failover_seconds
+        return None if f is None else round(f / self.failover_budget.seconds, 3)
+
+    @property
+    def failback_ratio(self) -> float | None:
+        f = self.figures.failback_seconds
+        return None if f is None else round(f / self.failback_budget.seconds, 3)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--format json`` report (field names are a contract: see DESIGN.md, "CLI")."""
+        f = self.figures
+        hc = self.plan.health_check
+        return {
+            "stack": self.plan.stack,
+            "hostname": self.plan.hostname,
+            "fault": self.plan.fault.value,
+            "target": self.plan.target.key,
+            "passed": self.passed,
+            "reasons": list(self.reasons),
+            "restored": self.restored,
+            "detect_seconds": f.detect_seconds,
+            "failover_seconds": f.failover_seconds,
+            "failover_to": f.failover_to,
+            "error_window_seconds": f.error_window_seconds,
+            "failed_probes": f.failed_probes,
+            "failback_dns_seconds": f.failback_dns_seconds,
+            "failback_seconds": f.failback_seconds,
+            "restart_seconds": self.restart_seconds,
+            "budget_seconds": self.failover_budget.seconds,
+            "budget_formula": self.failover_budget.formula,
+            "failback_budget_seconds": self.failback_budget.seconds,
+            "failback_budget_formula": self.failback_budget.formula,
+            "failover_ratio": self.failover_ratio,
+            "failback_ratio": self.failback_ratio,
+            "health_check": {
+                "interval_seconds": hc.interval_seconds,
+                "failure_threshold": hc.failure_threshold,
+                "timeout_seconds": hc.timeout_seconds,
+                "recovery_threshold": hc.recovery_threshold,
+            },
+            "ttl_seconds": self.plan.ttl_seconds,
+            "lifted_at": self.lifted_at,
+            "events": [{"t": e.t, "event": e.name} for e in self.events],
+            "timeline": [s.to_json() for s in self.timeline],
+        }
+
+
+def wait_bound(budget_seconds: float) -> float:
+    """How long a phase may wait for its event: generous, so a slow machine still shows a figure, yet finite."""
+    return budget_seconds * 3 + 10
+
+
+@contextlib.contextmanager
+def hold_interrupts() -> Iterator[None]:
+    """Defer Ctrl-C while the target is being restored (a half-restored target is worse than a late exit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
+def _wait(
+    what: str,
+    done: Callable[[Sequence[Sample]], bool],
+    bound_seconds: float,
+    timeline: Timeline,
+    progress: Progress,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+    poll_seconds: float,
+) -> bool:
+    progress.phase(what, bound_seconds)
+    started = clock()
+    while True:
+        samples = timeline.samples()
+        progress.update(clock() - started, samples[-1] if samples else None)
+        if done(samples):
+            return True
+        if clock() - started > bound_seconds:
+            return False
+        sleep(poll_seconds)
+
+
+def run_drill(
+    plan: DrillPlan,
+    injector: FaultInjector,
+    timeline: Timeline,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
+    hold_seconds: float = 1.0,
+    poll_seconds: float = 0.05,
+) -> DrillResult:
+    """Run one drill and return its result; raise DrillError when it cannot start (nothing injected then)."""
+    progress = progress or NullProgress()
+    target = plan.target.key
+    hc = plan.health_check
+    # A crash's restart time is only known once measured; until then the bound assumes the worst start.
+    recovery = failback_budget(hc, plan.ttl_seconds, None)
+    injector.check()
+    timeline.start()
+    raw_events: list[tuple[float, str]] = []
+    fault_at: float | None = None
+    lifted_at: float | None = None
+    restart: float | None = None
+    restored = False
+    try:
+        baseline_bound = recovery.seconds + 5
+        if not _wait(
+            f"baseline: waiting for {target} to serve",
+            lambda s: serving(s, target, BASELINE_PROBES),
+            baseline_bound,
+            timeline,
+            progress,
+            clock,
+            sleep,
+            poll_seconds,
+        ):
+            raise DrillError(_not_serving(plan, timeline.samples(), baseline_bound))
+        injected_at = fault_at = clock()
+        injector.inject()
+        raw_events.append((injected_at, f"{plan.fault.value} injected into {target}"))
+        progress.event(f"{plan.fault.value} injected into {target}")
+
+        bound = wait_bound(plan.budget.seconds)
+        moved = _wait(
+            f"failover: waiting for a standby to serve (budget {plan.budget.seconds:g} s)",
+            lambda s: analyze(s, target=target, fault_at=injected_at, lifted_at=None).failover_seconds is not None,
+            bound,
+            timeline,
+            progress,
+            clock,
+            sleep,
+            poll_seconds,
+        )
+        if moved:
+            figures = analyze(timeline.samples(), target=target, fault_at=injected_at, lifted_at=None)
+            progress.event(f"failover to {figures.failover_to} after {figures.failover_seconds:.2f} s")
+            # Hold the fault a moment: the timeline then shows the standby serving steadily, not a blip.
+            _wait("holding the fault", lambda s: False, hold_seconds, timeline, progress, clock, sleep, poll_seconds)
+        else:
+            progress.event(f"no failover within {bound:g} s")
+
+        lifted_at = clock()
+        restart = injector.lift()
+        raw_events.append((lifted_at, f"{plan.fault.value} lifted"))
+        if restart is not None:
+            raw_events.append((lifted_at + restart, f"{target} restarted ({restart:.2f} s)"))
+        progress.event(f"{plan.fault.value} lifted" + (f"; {target} restarted in {restart:.2f} s" if restart else ""))
+        back_budget = failback_budget(hc, plan.ttl_seconds, restart)
+        back_at = lifted_at
+        came_back = _wait(
+            f"failback: waiting for {target} to serve again (budget {back_budget.seconds:g} s)",
+            lambda s: analyze(s, target=target, fault_at=injected_at, lifted_at=back_at).failback_seconds is not None,
+            wait_bound(back_budget.seconds),
+            timeline,
+            progress,
+            clock,
+            sleep,
+            poll_seconds,
+        )
+        progress.event("failback observed" if came_back else "no failback within the bound")
+        # A few more probes so the chart shows the target serving steadily after failback.
+        _wait("settling", lambda s: False, min(0.5, hold_seconds), timeline, progress, clock, sleep, poll_seconds)
+    finally:
+        with hold_interrupts():
+            try:
+                restored = injector.restore()
+            finally:
+                timeline.stop()
+                progress.close()
+    assert fault_at is not None
+    samples = timeline.samples()
+    figures = analyze(samples, target=target, fault_at=fault_at, lifted_at=lifted_at)
+    result = DrillResult(
+        plan=plan,
+        figures=figures,
+        failover_budget=plan.budget,
+        failback_budget=failback_budget(hc, plan.ttl_seconds, restart),
+        restart_seconds=restart,
+        restored=restored,
+        timeline=[s.shifted(fault_at) for s in samples],
+        events=[Event(round(t - fault_at, 4), name) for t, name in raw_events],
+        lifted_at=round(lifted_at - fault_at, 4) if lifted_at is not None else None,
+    )
+    result.reasons.extend(verdict_reasons(result))
+    return result
+
+
+def verdict_reasons(result: DrillResult) -> list[str]:
+    """Why a drill did not pass: each missing or over-budget figure, or a target left unrestored."""
+    reasons = []
+    f = result.figures
+    if f.failover_seconds is None:
+        reasons.append("no failover observed: no standby served a good answer while the fault was in effect")
+    elif f.failover_seconds > result.failover_budget.seconds:
+        budget = result.failover_budget.seconds
+        reasons.append(f"failover took {f.failover_seconds:.2f} s, over the {budget:g} s budget")
+    if f.failback_seconds is None:
+        reasons.append(f"no failback observed: {result.plan.target.key} did not serve again after the fault was lifted")
+    elif f.failback_seconds > result.failback_budget.seconds:
+        budget = result.failback_budget.seconds
+        reasons.append(f"failback took {f.failback_seconds:.2f} s, over the {budget:g} s budget")
+    if not result.restored:
+        reasons.append(f"{result.plan.target.key} could not be verified restored; check it by hand")
+    return reasons
+
+
+def _not_serving(plan: DrillPlan, samples: Sequence[Sample], waited: float) -> str:
+    last = samples[-1] if samples else None
+    seen = "no probe completed"
+    if last is not None:
+        seen = f"DNS answers {last.dns_answer or 'nothing'} ({last.dns_target or 'unknown'})"
+        seen += f", HTTP {last.http_status or last.error} from {last.served_by or 'nobody'}"
+    return (
+        f"target {plan.target.key} is not the one serving {plan.hostname} after {waited:g} s: {seen}. "
+        "A drill fails the serving target; wait for the stack to settle, or pick the serving one with --target"
+    )
