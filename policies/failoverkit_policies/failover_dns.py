@@ -1,0 +1,521 @@
+"""Health-checked failover DNS set-ups, recognised from the resources themselves.
+
+Five shapes are recognised, whoever wrote them (our components or a hand-written program):
+
+- Route 53: records with a failover routing policy (PRIMARY/SECONDARY) sharing
+  zone, name and type; each should carry ``healthCheckId``;
+- Azure Traffic Manager: a profile with ``monitorConfig`` and its endpoints
+  (inline or ``Endpoint`` resources);
+- Cloudflare: a load balancer, its pools and each pool's monitor;
+- Cloud DNS: a record set with a ``primaryBackup`` routing policy and a health check;
+- the failoverkit local DNS server (dynamic resource ``kind: failoverkit:local:FailoverDns``).
+
+Each becomes a ``FailoverSetup``: its endpoints (health-checked? pre-provisioned?
+which cloud?), its TTL and its worst-case failover budget, computed from the
+resources' own properties (see ``budget_*``). The arithmetic is a
+self-contained copy of failoverkit's budget model: the pack must not import failoverkit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from failoverkit_policies.config import PackConfig
+from failoverkit_policies.model import Model, Res
+from failoverkit_policies.placement import CLOUD_OF_PACKAGE, LOCAL_DNS_KIND, is_local_target, split_type
+from failoverkit_policies.props import UNKNOWN, fmt, items, mapping, number, present, text
+from failoverkit_policies.workloads import Workload, tags_of
+
+# Which cloud runs each DNS/GSLB service (cloudflare and the local server are in no cloud's failure domain).
+DNS_CLOUD: Final = {"route53": "aws", "traffic-manager": "azure", "cloud-dns": "gcp", "cloudflare": None, "local": None}
+
+# Hostname suffixes of cloud endpoints, to tell which cloud a record points at.
+_HOST_CLOUD: Final = (
+    (re.compile(r"\.(amazonaws\.com|awsglobalaccelerator\.com|cloudfront\.net)\.?$"), "aws"),
+    (re.compile(r"\.(run\.app|appspot\.com|googleusercontent\.com|cloudfunctions\.net)\.?$"), "gcp"),
+    (re.compile(r"\.(azurecontainerapps\.io|azurewebsites\.net|cloudapp\.azure\.com|azurefd\.net)\.?$"), "azure"),
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a failover budget; ``seconds`` is None while the engine does not know it (preview)."""
+
+    name: str
+    seconds: float | None
+    source: str
+
+
+@dataclass
+class Endpoint:
+    """One answer the failover can give: the primary or a standby."""
+
+    label: str
+    health_checked: bool | None
+    """None: cannot be told during preview."""
+    provisioned: bool
+    cloud: str | None = None
+    priority: float | None = None
+
+
+@dataclass
+class FailoverSetup:
+    """A health-checked failover as DNS serves it."""
+
+    provider: str
+    """route53 | traffic-manager | cloudflare | cloud-dns | local"""
+    hostname: str
+    resource: Res
+    """The resource violations are reported on."""
+    resources: list[Res]
+    endpoints: list[Endpoint]
+    ttl: Term
+    ttl_resource: Res
+    detection: list[Term]
+    """Health-check terms of the budget (detection, check timeout); the TTL is added by ``terms``."""
+    health_check_hint: str
+    """What to add so an endpoint is health-checked, in the provider's words."""
+    workload: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dns_cloud(self) -> str | None:
+        return DNS_CLOUD[self.provider]
+
+    @property
+    def terms(self) -> list[Term]:
+        return [*self.detection, self.ttl]
+
+    @property
+    def known_seconds(self) -> float:
+        return round(sum(t.seconds for t in self.terms if t.seconds is not None), 3)
+
+    @property
+    def unknown_terms(self) -> list[Term]:
+        return [t for t in self.terms if t.seconds is None]
+
+    def formula(self) -> str:
+        return " + ".join(f"{t.name} {fmt(t.seconds) if t.seconds is not None else '?'}" for t in self.terms)
+
+    def primary_cloud(self) -> str | None:
+        ranked = sorted(
+            (e for e in self.endpoints if e.cloud), key=lambda e: e.priority if e.priority is not None else 1e9
+        )
+        return ranked[0].cloud if ranked else None
+
+    def describe(self) -> str:
+        return f"{self.hostname} ({self.provider}, {self.resource.name})"
+
+
+def _cloud_of(resources: Iterable[Res], hostnames: Iterable[Any] = ()) -> str | None:
+    """The cloud a DNS answer points at: from the resources it depends on, else from the hostname."""
+    for dep in resources:
+        if is_local_target(dep):
+            return text(dep.props.get("cloud"))
+        cloud = CLOUD_OF_PACKAGE.get(dep.package)
+        if cloud:
+            return cloud
+    for host in hostnames:
+        host = text(host)
+        if host:
+            for pattern, cloud in _HOST_CLOUD:
+                if pattern.search(host.lower()):
+                    return cloud
+    return None
+
+
+def _num(props: dict[str, Any], key: str, default: float, source: str) -> tuple[float | None, str]:
+    """A numeric property: its value, the provider default when unset, None when unknown (preview)."""
+    value = props.get(key)
+    if value is UNKNOWN:
+        return None, f"{key} (not known until the update runs)"
+    n = number(value)
+    if n is None:
+        return default, f"{key} unset: {source} default {fmt(default)}"
+    return n, key
+
+
+def _ttl(res: Res, value: Any, default: float | None, why: str) -> Term:
+    if value is UNKNOWN:
+        return Term("ttl", None, f"{res.name}: TTL not known until the update runs")
+    n = number(value)
+    if n is None:
+        return Term("ttl", default, why)
+    return Term("ttl", n, f"{res.name} ttl: resolvers may serve the old answer for one TTL")
+
+
+def _first(resources: Iterable[Res], types: set[tuple[str, str, str]]) -> Res | None:
+    return next((r for r in resources if split_type(r.type) in types), None)
+
+
+# --- Route 53 ---------------------------------------------------------------------------------------------------
+
+_R53_RECORD = "aws:route53/record:Record"
+_R53_HEALTH_CHECK = {("aws", "route53", "HealthCheck")}
+# AWS: "the endpoint must establish a TCP connection within four seconds" (Route 53 Developer Guide,
+# "How Amazon Route 53 determines whether a health check is healthy").
+R53_CONNECT_TIMEOUT = 4.0
+# An alias to an ELB serves the load balancer's own 60 s TTL.
+R53_ALIAS_TTL = 60.0
+
+
+def budget_route53(hc: dict[str, Any]) -> list[Term]:
+    """Route 53: request_interval x failure_threshold + 4 s connect timeout (the TTL is added separately).
+
+    Route 53 aggregates its checkers' votes (healthy when > 18 % report healthy) and
+    publishes the new state within seconds; that lag is not part of this bound.
+    """
+    interval, isrc = _num(hc, "requestInterval", 30, "Route 53")
+    threshold, tsrc = _num(hc, "failureThreshold", 3, "Route 53")
+    detect = None if interval is None or threshold is None else interval * threshold
+    return [
+        Term("detection", detect, f"{isrc} x {tsrc}: the last good check ran just before the failure"),
+        Term("connect timeout", R53_CONNECT_TIMEOUT, "Route 53 waits up to 4 s for the failing check to connect"),
+    ]
+
+
+def _route53(model: Model) -> list[FailoverSetup]:
+    groups: dict[tuple[str, str, str], list[Res]] = {}
+    for res in model.resources:
+        if res.type != _R53_RECORD or not present(res.props.get("failoverRoutingPolicies")):
+            continue
+        key = tuple(str(res.props.get(k, "?")) for k in ("zoneId", "name", "type"))
+        groups.setdefault((key[0], key[1], key[2]), []).append(res)
+
+    setups = []
+    for (_, name, _), records in groups.items():
+        endpoints: list[Endpoint] = []
+        primary_checks: list[Res] = []
+        other_checks: list[Res] = []
+        for rec in records:
+            policy = mapping(next(iter(items(rec.props.get("failoverRoutingPolicies"))), {}))
+            role = (text(policy.get("type")) or "?").upper()
+            aliases = [mapping(a) for a in items(rec.props.get("aliases"))]
+            hc_id = rec.props.get("healthCheckId")
+            hc = _first(rec.deps("healthCheckId"), _R53_HEALTH_CHECK) or model.by_id(hc_id)
+            if hc is not None:
+                (primary_checks if role == "PRIMARY" else other_checks).append(hc)
+            checked = present(hc_id) or any(a.get("evaluateTargetHealth") is True for a in aliases)
+            provisioned = present(rec.props.get("records")) or present(rec.props.get("aliases"))
+            targets = rec.deps("records") + rec.deps("aliases")
+            hosts = [a.get("name") for a in aliases] + items(rec.props.get("records"))
+            endpoints.append(
+                Endpoint(
+                    f"{role} record {rec.name}",
+                    checked,
+                    provisioned,
+                    _cloud_of(targets, hosts),
+                    0.0 if role == "PRIMARY" else 1.0,
+                )
+            )
+        if not any(e.label.startswith("PRIMARY") for e in endpoints):
+            endpoints.append(Endpoint("PRIMARY record (missing)", False, False, None, 0.0))
+        if not any(e.label.startswith("SECONDARY") for e in endpoints):
+            endpoints.append(Endpoint("SECONDARY record (missing)", False, False, None, 1.0))
+
+        # Failover starts when the primary's check fails: judge its settings (the slowest if several).
+        checks = primary_checks or other_checks
+        if checks:
+            detection = max((budget_route53(c.props) for c in checks), key=lambda ts: sum(t.seconds or 0 for t in ts))
+        else:
+            why = "no aws.route53.HealthCheck linked to the PRIMARY record (alias target health, or not yet known)"
+            detection = [Term("detection", None, why), Term("connect timeout", R53_CONNECT_TIMEOUT, "Route 53")]
+        ttl_rec = next((r for r in records if present(r.props.get("ttl"))), records[0])
+        alias = not present(ttl_rec.props.get("ttl")) and present(ttl_rec.props.get("aliases"))
+        ttl = _ttl(ttl_rec, ttl_rec.props.get("ttl"), R53_ALIAS_TTL if alias else None, "alias record: 60 s ELB TTL")
+        primary = next((r for r in records if "PRIMARY" in str(r.props.get("failoverRoutingPolicies"))), records[0])
+        setups.append(
+            FailoverSetup(
+                "route53",
+                name,
+                primary,
+                records + primary_checks + other_checks,
+                endpoints,
+                ttl,
+                ttl_rec,
+                detection,
+                "an aws.route53.HealthCheck on the endpoint, referenced by the record's health_check_id",
+            )
+        )
+    return setups
+
+
+# --- Azure Traffic Manager -------------------------------------------------------------------------------------
+
+_TM_PROFILE = {("azure-native", "trafficmanager", "Profile"), ("azure-native", "network", "Profile")}
+_TM_ENDPOINT = {("azure-native", "trafficmanager", "Endpoint"), ("azure-native", "network", "Endpoint")}
+
+
+def budget_traffic_manager(monitor: dict[str, Any]) -> list[Term]:
+    """Traffic Manager: interval x (tolerated failures + 1) + probe timeout (Azure docs, "endpoint monitoring")."""
+    interval, isrc = _num(monitor, "intervalInSeconds", 30, "Traffic Manager")
+    tolerated, tsrc = _num(monitor, "toleratedNumberOfFailures", 3, "Traffic Manager")
+    timeout, osrc = _num(monitor, "timeoutInSeconds", 10, "Traffic Manager")
+    detect = None if interval is None or tolerated is None else interval * (tolerated + 1)
+    return [
+        Term("detection", detect, f"{isrc} x ({tsrc} + 1): an endpoint is degraded after one more failure"),
+        Term("probe timeout", timeout, osrc),
+    ]
+
+
+def _traffic_manager(model: Model) -> list[FailoverSetup]:
+    setups = []
+    for prof in (r for r in model.resources if split_type(r.type) in _TM_PROFILE):
+        monitor = mapping(prof.props.get("monitorConfig"))
+        monitored = bool(monitor) or prof.props.get("monitorConfig") is UNKNOWN
+        names = {text(prof.props.get("profileName")), text(prof.props.get("name")), prof.name} - {None}
+        separate = [
+            r
+            for r in model.resources
+            if split_type(r.type) in _TM_ENDPOINT
+            and (prof in r.deps("profileName") or text(r.props.get("profileName")) in names)
+        ]
+        raw = [(mapping(e), prof) for e in items(prof.props.get("endpoints"))] + [(r.props, r) for r in separate]
+        endpoints = []
+        for props, owner in raw:
+            status = text(props.get("endpointStatus")) or "Enabled"
+            always_serve = text(props.get("alwaysServe")) == "Enabled"  # serves without probing
+            target_id = text(props.get("targetResourceId"))
+            cloud = "azure" if target_id and target_id.lower().startswith("/subscriptions/") else None
+            deps = owner.deps("target") + owner.deps("targetResourceId") if owner is not prof else []
+            endpoints.append(
+                Endpoint(
+                    f"endpoint {text(props.get('name')) or owner.name}",
+                    monitored and not always_serve and status != "Disabled",
+                    status != "Disabled" and (present(props.get("target")) or present(props.get("targetResourceId"))),
+                    cloud or _cloud_of(deps, [props.get("target")]),
+                    number(props.get("priority")),
+                )
+            )
+        dns_config = mapping(prof.props.get("dnsConfig"))
+        relative = text(dns_config.get("relativeName")) or prof.name
+        setups.append(
+            FailoverSetup(
+                "traffic-manager",
+                f"{relative}.trafficmanager.net",
+                prof,
+                [prof, *separate],
+                endpoints,
+                _ttl(prof, dns_config.get("ttl"), None, "dnsConfig.ttl unset"),
+                prof,
+                budget_traffic_manager(monitor),
+                "a monitorConfig (protocol, port, path) on the Traffic Manager profile, with the endpoint enabled "
+                "and alwaysServe disabled",
+            )
+        )
+    return setups
+
+
+# --- Cloudflare --------------------------------------------------------------------------------------------------
+
+_CF_LB = "cloudflare:index/loadBalancer:LoadBalancer"
+_CF_POOL = {("cloudflare", "index", "LoadBalancerPool")}
+_CF_MONITOR = {("cloudflare", "index", "LoadBalancerMonitor")}
+
+
+def budget_cloudflare(monitor: dict[str, Any]) -> list[Term]:
+    """Cloudflare: interval x (retries + 1) + timeout (or interval x consecutiveDown when that is larger)."""
+    interval, isrc = _num(monitor, "interval", 60, "Cloudflare")
+    retries, rsrc = _num(monitor, "retries", 2, "Cloudflare")
+    timeout, osrc = _num(monitor, "timeout", 5, "Cloudflare")
+    down = number(monitor.get("consecutiveDown")) or 0
+    detect = None if interval is None or retries is None else interval * max(retries + 1, down)
+    return [
+        Term("detection", detect, f"{isrc} x ({rsrc} + 1): a pool is marked down after its retries fail"),
+        Term("check timeout", timeout, osrc),
+    ]
+
+
+def _cloudflare(model: Model) -> list[FailoverSetup]:
+    setups = []
+    for lb in (r for r in model.resources if r.type == _CF_LB):
+        refs = [*items(lb.props.get("defaultPools")), lb.props.get("fallbackPool")]
+        pools: list[Res] = []
+        for pool in lb.deps("defaultPools") + lb.deps("fallbackPool") + [p for i in refs if (p := model.by_id(i))]:
+            if split_type(pool.type) in _CF_POOL and pool not in pools:
+                pools.append(pool)
+        endpoints, monitors = [], []
+        for i, pool in enumerate(pools):
+            monitor = _first(pool.deps("monitor"), _CF_MONITOR) or model.by_id(pool.props.get("monitor"))
+            if monitor is not None:
+                monitors.append(monitor)
+            origins = [mapping(o) for o in items(pool.props.get("origins"))]
+            live = [o for o in origins if present(o.get("address")) and o.get("enabled") is not False]
+            endpoints.append(
+                Endpoint(
+                    f"pool {pool.name}",
+                    present(pool.props.get("monitor")),
+                    bool(live) or pool.props.get("origins") is UNKNOWN,
+                    _cloud_of(pool.deps("origins"), [o.get("address") for o in origins]),
+                    float(i),
+                )
+            )
+        if not pools:
+            # Pools referenced by ids the engine has not resolved yet: health cannot be told during preview.
+            endpoints = [Endpoint(f"pool {p}", None, True) for p in refs if present(p)]
+        if monitors:
+            detection = max(
+                (budget_cloudflare(m.props) for m in monitors), key=lambda ts: sum(t.seconds or 0 for t in ts)
+            )
+        else:
+            detection = [Term("detection", None, "no Cloudflare monitor linked to the pools")]
+        proxied = lb.props.get("proxied") is True
+        ttl = (
+            Term("ttl", 0.0, "proxied: Cloudflare answers with its edge addresses and switches origins at the edge")
+            if proxied
+            else _ttl(lb, lb.props.get("ttl"), 30.0, "ttl unset: Cloudflare default 30")
+        )
+        setups.append(
+            FailoverSetup(
+                "cloudflare",
+                text(lb.props.get("name")) or lb.name,
+                lb,
+                [lb, *pools, *monitors],
+                endpoints,
+                ttl,
+                lb,
+                detection,
+                "a cloudflare.LoadBalancerMonitor referenced by the pool's monitor",
+            )
+        )
+    return setups
+
+
+# --- Cloud DNS ---------------------------------------------------------------------------------------------------
+
+_GCP_RECORD_SET = "gcp:dns/recordSet:RecordSet"
+_GCP_HEALTH_CHECK = {("gcp", "compute", "HealthCheck"), ("gcp", "compute", "RegionHealthCheck")}
+
+
+def budget_cloud_dns(hc: dict[str, Any]) -> list[Term]:
+    """Cloud DNS: check_interval_sec x unhealthy_threshold + timeout_sec (Compute Engine health checks)."""
+    interval, isrc = _num(hc, "checkIntervalSec", 5, "Compute Engine health check")
+    threshold, tsrc = _num(hc, "unhealthyThreshold", 2, "Compute Engine health check")
+    timeout, osrc = _num(hc, "timeoutSec", 5, "Compute Engine health check")
+    detect = None if interval is None or threshold is None else interval * threshold
+    return [
+        Term("detection", detect, f"{isrc} x {tsrc}"),
+        Term("check timeout", timeout, osrc),
+    ]
+
+
+def _cloud_dns(model: Model) -> list[FailoverSetup]:
+    setups = []
+    for rs in (r for r in model.resources if r.type == _GCP_RECORD_SET):
+        policy = mapping(rs.props.get("routingPolicy"))
+        pb = mapping(policy.get("primaryBackup"))
+        if not pb:
+            continue
+        hc_ref = policy.get("healthCheck")
+        hc = _first(rs.deps("routingPolicy"), _GCP_HEALTH_CHECK)
+        if hc is None and text(hc_ref):
+            hc = next(
+                (
+                    r
+                    for r in model.resources
+                    if split_type(r.type) in _GCP_HEALTH_CHECK
+                    and any(text(r.props.get(k)) == hc_ref for k in ("id", "selfLink", "name"))
+                ),
+                None,
+            )
+        primary = mapping(pb.get("primary"))
+        ilb = present(primary.get("internalLoadBalancers"))
+        ext = present(primary.get("externalEndpoints"))
+        targets = rs.deps("routingPolicy")
+        endpoints = [Endpoint("primary", present(hc_ref) or ilb, ilb or ext, _cloud_of(targets), 0.0)]
+        for i, geo in enumerate(mapping(g) for g in items(pb.get("backupGeos"))):
+            checked = present(geo.get("healthCheckedTargets"))
+            provisioned = checked or present(geo.get("rrdatas"))
+            endpoints.append(Endpoint(f"backup {text(geo.get('location')) or i}", checked, provisioned, None, 1.0 + i))
+        if hc is not None:
+            detection = budget_cloud_dns(hc.props)
+        else:
+            detection = [Term("detection", None, "no gcp.compute.HealthCheck linked to routingPolicy.healthCheck")]
+        setups.append(
+            FailoverSetup(
+                "cloud-dns",
+                text(rs.props.get("name")) or rs.name,
+                rs,
+                [rs, *([hc] if hc else [])],
+                endpoints,
+                _ttl(rs, rs.props.get("ttl"), None, "ttl unset"),
+                rs,
+                detection,
+                "routingPolicy.healthCheck (a gcp.compute.HealthCheck) and healthCheckedTargets on every backup geo",
+            )
+        )
+    return setups
+
+
+# --- failoverkit local DNS -------------------------------------------------------------------------------------
+
+
+def budget_local(hc: dict[str, Any]) -> list[Term]:
+    """failoverkit local DNS: intervalSeconds x failureThreshold + timeoutSeconds (its checker's own loop)."""
+    interval, isrc = _num(hc, "intervalSeconds", 1, "failoverkit local")
+    threshold, tsrc = _num(hc, "failureThreshold", 2, "failoverkit local")
+    timeout, osrc = _num(hc, "timeoutSeconds", 0.5, "failoverkit local")
+    detect = None if interval is None or threshold is None else interval * threshold
+    return [Term("detection", detect, f"{isrc} x {tsrc}"), Term("check timeout", timeout, osrc)]
+
+
+def _local(model: Model) -> list[FailoverSetup]:
+    setups = []
+    for res in (r for r in model.resources if r.kind == LOCAL_DNS_KIND):
+        hc = mapping(res.props.get("healthCheck"))
+        checked = present(hc.get("intervalSeconds")) or res.props.get("healthCheck") is UNKNOWN
+        endpoints = []
+        for i, ep in enumerate(mapping(e) for e in items(res.props.get("endpoints"))):
+            cloud, region = text(ep.get("cloud")), text(ep.get("region"))
+            label = f"endpoint {cloud or '?'}/{region or '?'} {text(ep.get('address')) or ''}".rstrip()
+            prio = number(ep.get("priority"))
+            endpoints.append(
+                Endpoint(label, checked, present(ep.get("address")), cloud, prio if prio is not None else i)
+            )
+        setups.append(
+            FailoverSetup(
+                "local",
+                text(res.props.get("hostname")) or res.name,
+                res,
+                [res],
+                endpoints,
+                _ttl(res, res.props.get("ttlSeconds"), None, "ttlSeconds unset"),
+                res,
+                budget_local(hc) if checked else [Term("detection", None, "no healthCheck on the local DNS")],
+                "a healthCheck {intervalSeconds, failureThreshold, timeoutSeconds} on the local DNS",
+            )
+        )
+    return setups
+
+
+def failover_setups(model: Model) -> list[FailoverSetup]:
+    """Every failover set-up in the stack, whichever provider serves it."""
+    return [*_route53(model), *_traffic_manager(model), *_cloudflare(model), *_cloud_dns(model), *_local(model)]
+
+
+def assign_workloads(
+    setups: list[FailoverSetup], workloads: dict[str, Workload], config: PackConfig
+) -> list[FailoverSetup]:
+    """Attach each set-up to its workload: tags on its resources or their ancestors, the component's hostname,
+    or the stack's only critical workload."""
+    for setup in setups:
+        for res in setup.resources + list(setup.resource.ancestors()):
+            name = tags_of(res).get(config.workload_tag_key)
+            if name:
+                setup.workload = name
+                break
+        if setup.workload is None:
+            setup.workload = next((w.name for w in workloads.values() if setup.hostname in w.declared_hostnames), None)
+        if setup.workload is None and len(workloads) == 1:
+            setup.workload = next(iter(workloads))
+    return setups
+
+
+def critical_setups(setups: list[FailoverSetup], workloads: dict[str, Workload]) -> list[FailoverSetup]:
+    """Set-ups of critical workloads, plus those no workload could be attached to (fail closed)."""
+    if not workloads:
+        return []
+    return [s for s in setups if s.workload is None or s.workload in workloads]

@@ -1,0 +1,52 @@
+"""critical-workload-multi-region: a critical workload's compute spans >= minRegions distinct regions."""
+
+from __future__ import annotations
+
+from pulumi_policy import EnforcementLevel, ReportViolation, Severity
+
+from failoverkit_policies.base import Context, FailoverPolicy, first_urn, plural
+
+ID = "critical-workload-multi-region"
+
+MESSAGE = (
+    'Critical workload "{workload}" runs in {count}: {regions} ({where}). It needs compute in at least {minimum} '
+    "distinct regions so that one region's outage cannot take it down: add a standby target in another region "
+    "(preferably on another provider) behind the health-checked failover DNS record."
+)
+UNKNOWN_NOTE = " {count} more could not be placed (see critical-workload-placement-known)."
+
+
+def check(ctx: Context, report: ReportViolation) -> None:
+    minimum = ctx.config.min_regions
+    for w in ctx.workloads.values():
+        places = w.placements()
+        if not places:
+            continue  # critical-workload-multi-provider reports a workload without compute
+        regions = sorted({f"{cloud}/{region}" for cloud, region, _ in places if region})
+        if len(regions) >= minimum:
+            continue
+        message = MESSAGE.format(
+            workload=w.name,
+            count=plural(len(regions), "region"),
+            regions=", ".join(regions) or "none known",
+            where=w.where(),
+            minimum=minimum,
+        )
+        undetermined = sum(1 for _, region, _ in places if not region)
+        if undetermined:
+            message += UNKNOWN_NOTE.format(count=plural(undetermined, "placement"))
+        report(message, first_urn(*(r.urn for r, _ in w.compute), *(a.urn for a in w.apps)))
+
+
+POLICY = FailoverPolicy(
+    name=ID,
+    description="A critical workload's compute must span at least minRegions distinct regions.",
+    check=check,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    severity=Severity.CRITICAL,
+    remediation_steps=(
+        "Deploy a pre-provisioned standby of the workload in another region (failoverkit: add a target in another "
+        "region to failoverkit:targets) behind health-checked failover DNS."
+    ),
+    config_keys=("minRegions",),
+)

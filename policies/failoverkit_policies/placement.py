@@ -1,0 +1,239 @@
+"""Where a resource runs: its cloud provider and region.
+
+Resolution order, per resource:
+
+1. the resource's own region/location/zone property. Since pulumi-aws v7 a
+   resource's ``region`` overrides its provider's, a GCP resource's
+   ``location``/``region``/``zone`` and an Azure resource's ``location`` always
+   decide where it runs, so when it is set (and known) it wins;
+2. the explicit provider it was registered with (``opts.provider``): that
+   provider resource's ``region`` (aws, gcp), ``zone`` (gcp) or ``location``
+   (azure-native);
+3. the default provider, which the engine builds from stack config
+   (``aws:region``, ``gcp:region``/``gcp:zone``, ``azure-native:location``);
+4. the stack config itself, when the engine exports it to the pack.
+
+Zones map to their region: ``us-central1-a`` -> ``us-central1``, ``us-east-1a``
+-> ``us-east-1``; Azure display names are normalised (``East US 2`` -> ``eastus2``).
+
+Only compute counts as a placement (containers, VMs, functions, clusters, load
+balancers that front them); global resources (DNS records, health checks,
+Traffic Manager, Cloudflare, Cloud DNS) never do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from failoverkit_policies.model import Model, Res
+from failoverkit_policies.props import UNKNOWN, text
+
+LOCAL_TARGET_KIND: Final = "failoverkit:local:Target"
+LOCAL_DNS_KIND: Final = "failoverkit:local:FailoverDns"
+FAILOVER_APP_TYPE: Final = "failoverkit:index:FailoverApp"
+
+# Provider packages and the cloud they belong to.
+CLOUD_OF_PACKAGE: Final = {
+    "aws": "aws",
+    "aws-native": "aws",
+    "gcp": "gcp",
+    "google-native": "gcp",
+    "azure-native": "azure",
+    "azure": "azure",
+}
+
+# Packages whose resources are global or not infrastructure placements at all.
+GLOBAL_PACKAGES: Final = frozenset({"cloudflare", "pulumi", "random", "tls", "command", "std", "failoverkit"})
+
+# (package, module, resource) of compute. Module is the part of the token before any ``/``:
+# aws:ecs/service:Service -> (aws, ecs, Service); azure-native:app/v20240301:ContainerApp -> (azure-native, app, ...).
+_COMPUTE: Final = frozenset(
+    {
+        # AWS
+        ("aws", "ecs", "Service"),
+        ("aws", "ecs", "TaskDefinition"),
+        ("aws", "ecs", "Cluster"),
+        ("aws", "lb", "LoadBalancer"),
+        ("aws", "alb", "LoadBalancer"),
+        ("aws", "elb", "LoadBalancer"),
+        ("aws", "ec2", "Instance"),
+        ("aws", "ec2", "SpotInstanceRequest"),
+        ("aws", "ec2", "Fleet"),
+        ("aws", "lambda", "Function"),
+        ("aws", "autoscaling", "Group"),
+        ("aws", "eks", "Cluster"),
+        ("aws", "eks", "NodeGroup"),
+        ("aws", "eks", "FargateProfile"),
+        ("aws", "apprunner", "Service"),
+        ("aws", "elasticbeanstalk", "Environment"),
+        ("aws", "batch", "ComputeEnvironment"),
+        ("aws", "lightsail", "Instance"),
+        ("aws", "lightsail", "ContainerService"),
+        # GCP
+        ("gcp", "cloudrunv2", "Service"),
+        ("gcp", "cloudrun", "Service"),
+        ("gcp", "compute", "Instance"),
+        ("gcp", "compute", "InstanceFromTemplate"),
+        ("gcp", "compute", "InstanceGroup"),
+        ("gcp", "compute", "InstanceGroupManager"),
+        ("gcp", "compute", "RegionInstanceGroupManager"),
+        ("gcp", "container", "Cluster"),
+        ("gcp", "container", "NodePool"),
+        ("gcp", "cloudfunctions", "Function"),
+        ("gcp", "cloudfunctionsv2", "Function"),
+        ("gcp", "appengine", "StandardAppVersion"),
+        ("gcp", "appengine", "FlexibleAppVersion"),
+        # Azure (native)
+        ("azure-native", "app", "ContainerApp"),
+        ("azure-native", "app", "ManagedEnvironment"),
+        ("azure-native", "web", "WebApp"),
+        ("azure-native", "web", "WebAppSlot"),
+        ("azure-native", "compute", "VirtualMachine"),
+        ("azure-native", "compute", "VirtualMachineScaleSet"),
+        ("azure-native", "containerservice", "ManagedCluster"),
+        ("azure-native", "containerservice", "AgentPool"),
+        ("azure-native", "containerinstance", "ContainerGroup"),
+        # Azure (classic provider)
+        ("azure", "containerapp", "App"),
+        ("azure", "containerapp", "Environment"),
+        ("azure", "appservice", "LinuxWebApp"),
+        ("azure", "appservice", "WindowsWebApp"),
+        ("azure", "appservice", "AppService"),
+        ("azure", "compute", "LinuxVirtualMachine"),
+        ("azure", "compute", "WindowsVirtualMachine"),
+        ("azure", "compute", "VirtualMachine"),
+        ("azure", "compute", "LinuxVirtualMachineScaleSet"),
+        ("azure", "containerservice", "KubernetesCluster"),
+        ("azure", "containerservice", "Group"),
+    }
+)
+
+# Resource properties that name a region, per cloud, most specific meaning first.
+_REGION_PROPS: Final = {
+    "aws": ("region", "availabilityZone"),
+    "gcp": ("region", "location", "zone"),
+    "azure": ("location",),
+}
+# Provider inputs (and stack config keys ``<package>:<key>``) that name the default region.
+_PROVIDER_PROPS: Final = {
+    "aws": ("region",),
+    "gcp": ("region", "zone"),
+    "azure": ("location",),
+}
+
+_GCP_ZONE: Final = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
+_AWS_AZ: Final = re.compile(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$")
+
+
+def split_type(token: str) -> tuple[str, str, str]:
+    """``aws:ecs/service:Service`` -> ``("aws", "ecs", "Service")``."""
+    parts = token.split(":")
+    if len(parts) != 3:
+        return (parts[0], "", parts[-1])
+    return (parts[0], parts[1].split("/", 1)[0], parts[2])
+
+
+def is_local_target(res: Res) -> bool:
+    return res.kind == LOCAL_TARGET_KIND
+
+
+def is_compute(res: Res) -> bool:
+    """Counts as a placement of its workload."""
+    return is_local_target(res) or split_type(res.type) in _COMPUTE
+
+
+def is_placeable_package(res: Res) -> bool:
+    """A cloud package the pack knows how to place (aws, gcp, azure)."""
+    return res.package in CLOUD_OF_PACKAGE
+
+
+def is_unplaceable(res: Res) -> bool:
+    """A custom resource from a package the pack cannot place (kubernetes, a third-party provider, a dynamic one).
+
+    Components have no provider, so they are never counted; global packages are skipped.
+    """
+    if res.provider is None or res.package in GLOBAL_PACKAGES or is_placeable_package(res):
+        return False
+    return res.kind not in (LOCAL_TARGET_KIND, LOCAL_DNS_KIND)
+
+
+def normalise_region(cloud: str, value: str) -> str:
+    """A zone or display name as the region it belongs to."""
+    value = value.strip()
+    if cloud == "gcp":
+        m = _GCP_ZONE.match(value)
+        return m.group(1) if m else value
+    if cloud == "aws":
+        m = _AWS_AZ.match(value)
+        return m.group(1) if m else value
+    if cloud == "azure":
+        return value.replace(" ", "").lower()
+    return value
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Cloud and region of one compute resource, and how they were found."""
+
+    cloud: str | None
+    region: str | None
+    source: str
+    """Where the region came from, or why it could not be determined."""
+
+    @property
+    def known(self) -> bool:
+        return self.cloud is not None and self.region is not None
+
+    @property
+    def label(self) -> str:
+        return f"{self.cloud or '?'}/{self.region or '?'}"
+
+
+def resolve(res: Res, model: Model) -> Placement:
+    """The cloud and region ``res`` runs in (see the module docstring for the order)."""
+    if is_local_target(res):
+        cloud, region = text(res.props.get("cloud")), text(res.props.get("region"))
+        why = "inputs cloud/region of the failoverkit local target"
+        if cloud is None or region is None:
+            why = "the failoverkit local target has no known cloud/region inputs"
+        return Placement(cloud, region, why)
+
+    cloud = CLOUD_OF_PACKAGE.get(res.package)
+    if cloud is None:
+        return Placement(None, None, f'its provider package "{res.package}" is not one the pack can place')
+
+    unknown_props: list[str] = []
+    for prop in _REGION_PROPS[cloud]:
+        value = res.props.get(prop)
+        if value is UNKNOWN:
+            unknown_props.append(prop)
+        elif found := text(value):
+            return Placement(cloud, normalise_region(cloud, found), f"its {prop} property")
+
+    prov = res.provider
+    if prov is not None:
+        for prop in _PROVIDER_PROPS[cloud]:
+            if found := text(prov.props.get(prop)):
+                which = "default provider (stack config)" if prov.is_default else f"explicit provider {prov.name}"
+                return Placement(cloud, normalise_region(cloud, found), f"{which} {prop}")
+
+    for prop in _PROVIDER_PROPS[cloud]:
+        if found := text(model.stack_config.get(f"{res.package}:{prop}")):
+            return Placement(cloud, normalise_region(cloud, found), f"stack config {res.package}:{prop}")
+
+    props = "/".join(_REGION_PROPS[cloud])
+    config = " or ".join(f"{res.package}:{p}" for p in _PROVIDER_PROPS[cloud])
+    if unknown_props:
+        why = (
+            f"its {'/'.join(unknown_props)} is not known until the update runs and its provider sets no region; "
+            f"set {props} to a literal value, or set {config} in the stack config"
+        )
+    else:
+        provider = f"its provider {prov.name}" if prov is not None else "it has no provider that"
+        why = (
+            f"{provider} sets no region, the stack config has no {config}, and the resource has no {props}; "
+            f"set {config} in the stack config, pass an explicit provider with a region, or set the resource's {props}"
+        )
+    return Placement(cloud, None, why)
