@@ -106,8 +106,8 @@ def enough_buckets(args: StackValidationArgs, report):
     if len(buckets) < minimum:
         report(f"{len(buckets)} bucket(s), need {int(minimum)}")
     for r in buckets:
-        assert r.parent is not None and r.parent.resource_type == "pulumi:pulumi:Stack"
-        assert r.provider is not None and r.provider.resource_type == "pulumi:providers:aws"
+        assert r.parent is not None and r.parent.resource_type == "pulumi:pulumi:Stack", (r.urn, r.parent and r.parent.urn)
+        assert r.provider is not None and r.provider.resource_type == "pulumi:providers:aws", r.urn
 
 
 def always(args, report):
@@ -170,3 +170,9 @@ def pack_dir(tmp_path: Path) -> Path:
     write(root / "PulumiPolicy.yaml", "runtime: python\nversion: 0.3.0\n")
     write(root / "__main__.py", PACK)
     return root
+
+
+@pytest.fixture
+def write_file() -> object:
+    """``write_file(path, text)``: write a dedented file, creating parent directories."""
+    return write

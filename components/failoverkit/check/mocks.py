@@ -23,6 +23,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -151,6 +152,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.recorded: dict[str, RecordedResource] = {}
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole qualified type chain, and no ``pulumi:pulumi:Stack$`` prefix.
+
+        (The SDK's MockMonitor keeps only the parent's last type and prefixes top-level resources
+        with the stack's type, so its URNs differ from what a real preview and policies see.)
+        """
+        qualified = type_
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                qualified = f"{parent_type}${type_}"
+        return f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{qualified}::{name}"
+
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
@@ -238,6 +252,9 @@ def run_program(
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_all_config(dict(config or {}), secret_keys or [])
+    # The SDK keeps the root Stack resource across set_mocks calls; a second run (another stack or
+    # project in the same process) would parent its resources to the first run's stack.
+    pulumi_settings.ROOT.set(None)
     monitor = RecordingMonitor(mocks or PlausibleMocks())
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
 

@@ -322,6 +322,11 @@ def _type_ok(kind: str, value: Any) -> bool:
     return isinstance(value, _JSON_TYPES.get(kind, (object,)))
 
 
+def _num(value: Any) -> str:
+    # Schemas travel as protobuf Structs, where every number is a float: print 1.0 as 1.
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 def _value_problems(path: str, schema: Mapping[str, Any], value: Any) -> list[str]:
     kinds = schema.get("type")
     if kinds is not None:
@@ -333,17 +338,17 @@ def _value_problems(path: str, schema: Mapping[str, Any], value: Any) -> list[st
         problems.append(f"{path}: must be one of {json.dumps(schema['enum'])}, got {json.dumps(value)}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
-            problems.append(f"{path}: must be >= {schema['minimum']}, got {value}")
+            problems.append(f"{path}: must be >= {_num(schema['minimum'])}, got {_num(value)}")
         if "maximum" in schema and value > schema["maximum"]:
-            problems.append(f"{path}: must be <= {schema['maximum']}, got {value}")
+            problems.append(f"{path}: must be <= {_num(schema['maximum'])}, got {_num(value)}")
     if isinstance(value, list):
         if "minItems" in schema and len(value) < schema["minItems"]:
-            problems.append(f"{path}: needs at least {schema['minItems']} items, got {len(value)}")
+            problems.append(f"{path}: needs at least {_num(schema['minItems'])} items, got {len(value)}")
         if isinstance(schema.get("items"), Mapping):
             for i, item in enumerate(value):
                 problems += _value_problems(f"{path}[{i}]", schema["items"], item)
     if isinstance(value, str) and "minLength" in schema and len(value) < schema["minLength"]:
-        problems.append(f"{path}: needs at least {schema['minLength']} characters")
+        problems.append(f"{path}: needs at least {_num(schema['minLength'])} characters")
     return problems
 
 
