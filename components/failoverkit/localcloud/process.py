@@ -321,5 +321,7 @@ def stop(record: ProcessRecord, timeout: float = STOP_TIMEOUT_SECONDS, pid_path:
         _signal(record, signal.SIGKILL)
         if not _wait_gone(record, timeout):
             raise ProcessError(f"pid {record.pid} survived SIGKILL for {timeout:g} s")
-    _CHILDREN.pop(record.pid, None)
+    child = _CHILDREN.get(record.pid)
+    if child is not None and child.poll() is not None:
+        _CHILDREN.pop(record.pid, None)
     _remove_pid_file(pid_path, record)

@@ -1,0 +1,312 @@
+"""The local failover DNS server over real UDP and TCP on loopback, with an injected health checker.
+
+The checker answers from a dict the test flips, and checks run every 20 ms, so
+failover and recovery take a few hundred milliseconds at most.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
+import pytest
+from failoverkit.budget import HealthCheck
+from failoverkit.errors import ConfigError
+from failoverkit.localcloud.dnsserver import (
+    CheckResult,
+    EndpointConfig,
+    FailoverDnsServer,
+    HealthBoard,
+    ServerConfig,
+    StaticRecord,
+    http_check,
+)
+from localcloud_helpers import StartApp, wait_for
+
+HOST = "shop.failoverkit.test"
+ENDPOINTS = (
+    EndpointConfig(0, "aws", "us-east-1", "127.0.10.1", 8080),
+    EndpointConfig(1, "gcp", "europe-west1", "127.0.10.2", 8080),
+    EndpointConfig(2, "azure", "westeurope", "127.0.10.3", 8080),
+)
+FAST = HealthCheck(interval_seconds=0.02, failure_threshold=2, timeout_seconds=0.01, recovery_threshold=3)
+
+
+def make_config(status_path: Path | None = None, records: tuple[StaticRecord, ...] = ()) -> ServerConfig:
+    return ServerConfig(
+        hostname=HOST,
+        zone="failoverkit.test",
+        ttl_seconds=7,
+        listen_address="127.0.77.53",
+        listen_port=0,  # any free port
+        health_check=FAST,
+        endpoints=ENDPOINTS,
+        records=records,
+        status_path=status_path,
+    )
+
+
+class FakeHealth:
+    """The injected checker: priority -> healthy?"""
+
+    def __init__(self) -> None:
+        self.healthy = {e.priority: True for e in ENDPOINTS}
+
+    def __call__(self, endpoint: EndpointConfig, timeout: float) -> CheckResult:
+        ok = self.healthy[endpoint.priority]
+        return CheckResult(ok, "HTTP 200" if ok else "HTTP 503")
+
+
+class Running:
+    def __init__(self, server: FailoverDnsServer, health: FakeHealth) -> None:
+        self.server = server
+        self.health = health
+        self.where = server.address
+
+    def query(
+        self, name: str, rdtype: str = "A", *, tcp: bool = False, payload: int | None = None
+    ) -> dns.message.Message:
+        q = dns.message.make_query(name, rdtype, use_edns=payload is not None, payload=payload or 512)
+        send = dns.query.tcp if tcp else dns.query.udp
+        return send(q, self.where[0], port=self.where[1], timeout=2)
+
+    def a(self, name: str = HOST, *, tcp: bool = False) -> str:
+        answer = self.query(name, tcp=tcp).answer
+        assert len(answer) == 1 and len(answer[0]) == 1
+        return str(answer[0][0])
+
+    def status(self) -> list[str]:
+        txt = self.query(f"_status.{HOST}", "TXT").answer[0][0]
+        return [s.decode() for s in txt.strings]
+
+
+@pytest.fixture
+def dns_server(tmp_path: Path) -> Iterator[Running]:
+    health = FakeHealth()
+    records = (
+        StaticRecord(f"_acme.{HOST}", "TXT", "token with spaces", 60),
+        StaticRecord("www.failoverkit.test", "CNAME", HOST, 60),
+        StaticRecord("big.failoverkit.test", "TXT", "x" * 200, 60),
+        *(StaticRecord("big.failoverkit.test", "TXT", f"{i:03d}" + "y" * 200, 60) for i in range(5)),
+    )
+    server = FailoverDnsServer(make_config(tmp_path / "status.json", records), checker=health)
+    server.start()
+    try:
+        yield Running(server, health)
+    finally:
+        server.stop()
+
+
+def test_answers_the_primary_with_the_configured_ttl_over_udp_and_tcp(dns_server: Running) -> None:
+    for tcp in (False, True):
+        response = dns_server.query(HOST, tcp=tcp)
+        assert response.rcode() == dns.rcode.NOERROR
+        assert response.flags & dns.flags.AA
+        (rrset,) = response.answer
+        assert rrset.ttl == 7
+        assert [str(r) for r in rrset] == ["127.0.10.1"]
+    assert dns_server.a("SHOP.FailoverKit.Test") == "127.0.10.1"  # names are case-insensitive
+
+
+def test_fails_over_in_priority_order_and_fails_back_after_recovery(dns_server: Running) -> None:
+    health = dns_server.health
+    health.healthy[0] = False
+    assert wait_for(lambda: dns_server.a() == "127.0.10.2", timeout=2)
+    health.healthy[1] = False
+    assert wait_for(lambda: dns_server.a() == "127.0.10.3", timeout=2)
+    health.healthy[1] = True
+    assert wait_for(lambda: dns_server.a() == "127.0.10.2", timeout=2)
+    health.healthy[0] = True
+    assert wait_for(lambda: dns_server.a(tcp=True) == "127.0.10.1", timeout=2)
+
+
+def test_all_unhealthy_answers_the_primary_and_says_so(dns_server: Running, tmp_path: Path) -> None:
+    for priority in dns_server.health.healthy:
+        dns_server.health.healthy[priority] = False
+    assert wait_for(lambda: dns_server.status()[-1].startswith("all-unhealthy=true"), timeout=2)
+    assert dns_server.a() == "127.0.10.1"  # as Route 53 does: as if all were healthy
+    status = json.loads((tmp_path / "status.json").read_text())
+    assert status["allUnhealthy"] is True
+    assert status["answer"] == "127.0.10.1"
+    assert [t["healthy"] for t in status["targets"]] == [False, False, False]
+
+
+def test_status_txt_lists_every_target_in_priority_order(dns_server: Running) -> None:
+    lines = dns_server.status()
+    assert len(lines) == 4
+    assert lines[0].startswith("priority=0 target=aws/us-east-1 address=127.0.10.1:8080 healthy=true streak=ok")
+    assert lines[1].startswith("priority=1 target=gcp/europe-west1")
+    assert lines[2].startswith("priority=2 target=azure/westeurope")
+    assert lines[3] == "all-unhealthy=false answer=127.0.10.1"
+    assert dns_server.query(f"_status.{HOST}", "TXT").answer[0].ttl == 0
+
+
+def test_nxdomain_with_soa_refused_outside_and_nodata_for_other_types(dns_server: Running) -> None:
+    nx = dns_server.query("nothing.failoverkit.test")
+    assert nx.rcode() == dns.rcode.NXDOMAIN
+    assert nx.authority[0].rdtype == dns.rdatatype.SOA
+    assert nx.authority[0][0].minimum == 7  # negative answers are cached no longer than the TTL
+
+    refused = dns_server.query("example.com")
+    assert refused.rcode() == dns.rcode.REFUSED
+    assert not refused.answer
+
+    nodata = dns_server.query(HOST, "AAAA")
+    assert nodata.rcode() == dns.rcode.NOERROR
+    assert not nodata.answer
+    assert nodata.authority[0].rdtype == dns.rdatatype.SOA
+
+    apex = dns_server.query("failoverkit.test", "SOA")
+    assert apex.answer[0].rdtype == dns.rdatatype.SOA
+    assert dns_server.query("failoverkit.test", "NS").answer[0][0].target.to_text() == "ns.failoverkit.test."
+
+
+def test_static_records_from_the_zone(dns_server: Running) -> None:
+    txt = dns_server.query(f"_acme.{HOST}", "TXT").answer[0]
+    assert list(txt[0].strings) == [b"token with spaces"]
+    cname = dns_server.query("www.failoverkit.test", "A").answer
+    assert [r.rdtype for r in cname] == [dns.rdatatype.CNAME, dns.rdatatype.A]
+    assert str(cname[1][0]) == "127.0.10.1"  # chased to the failover answer
+
+
+def test_large_answers_set_tc_over_udp_and_come_whole_over_tcp(dns_server: Running) -> None:
+    udp = dns_server.query("big.failoverkit.test", "TXT")
+    assert udp.flags & dns.flags.TC
+    tcp = dns_server.query("big.failoverkit.test", "TXT", tcp=True)
+    assert not tcp.flags & dns.flags.TC
+    assert len(tcp.answer[0]) == 6
+    edns = dns_server.query("big.failoverkit.test", "TXT", payload=4096)  # a big EDNS buffer fits it all
+    assert not edns.flags & dns.flags.TC and len(edns.answer[0]) == 6
+
+
+def _udp_exchange(where: tuple[str, int], packet: bytes, timeout: float = 0.3) -> bytes | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        sock.sendto(packet, where)
+        try:
+            return sock.recv(65535)
+        except TimeoutError:
+            return None
+
+
+def test_malformed_and_truncated_packets_are_answered_formerr_or_dropped(dns_server: Running) -> None:
+    where = dns_server.where
+    good = dns.message.make_query(HOST, "A").to_wire()
+    garbage = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00" + b"\xff" * 20
+    for packet in (good[: len(good) - 3], garbage):  # cut mid-question; nonsense labels
+        reply = _udp_exchange(where, packet)
+        assert reply is not None
+        assert dns.rcode.from_flags(int.from_bytes(reply[2:4], "big"), 0) == dns.rcode.FORMERR
+        assert reply[:2] == packet[:2]  # same id, so the client can match it
+    assert _udp_exchange(where, b"\x00\x01\x02") is None  # not even a header: dropped
+    assert _udp_exchange(where, b"\x12\x34\x81\x80" + good[4:]) is None  # a response, not a query: dropped
+
+    # TCP: a frame announcing 100 bytes that stops after 10, then a reset.
+    with socket.create_connection(where, timeout=1) as sock:
+        sock.sendall(b"\x00\x64" + good[:10])
+    # TCP: a garbage frame gets FORMERR on the same connection, which keeps working.
+    with socket.create_connection(where, timeout=1) as sock:
+        sock.sendall(len(garbage).to_bytes(2, "big") + garbage)
+        size = int.from_bytes(sock.recv(2), "big")
+        assert dns.rcode.from_flags(int.from_bytes(sock.recv(size)[2:4], "big"), 0) == dns.rcode.FORMERR
+    assert dns_server.a() == "127.0.10.1"
+    assert dns_server.a(tcp=True) == "127.0.10.1"
+
+
+def test_status_json_is_written_on_every_change(dns_server: Running, tmp_path: Path) -> None:
+    path = tmp_path / "status.json"
+    first = json.loads(path.read_text())
+    assert first["answer"] == "127.0.10.1" and first["allUnhealthy"] is False
+    dns_server.health.healthy[0] = False
+    assert wait_for(lambda: json.loads(path.read_text())["answer"] == "127.0.10.2", timeout=2)
+    status = json.loads(path.read_text())
+    assert status["targets"][0]["healthy"] is False
+    assert status["targets"][0]["lastChange"] is not None
+    assert status["targets"][0]["lastDetail"] == "HTTP 503"
+
+
+# --- the health state machine, with a fake clock ---
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=1)
+        return self.t
+
+
+def test_board_thresholds_and_change_log() -> None:
+    changes: list[str] = []
+    board = HealthBoard(make_config(), now=Clock(), on_change=changes.extend)
+    bad, good = CheckResult(False, "timeout after 0.5 s"), CheckResult(True, "HTTP 200")
+    assert board.observe(0, bad) == []  # one failure is below the threshold of 2
+    assert board.answer().endpoint.priority == 0
+    messages = board.observe(0, bad)
+    assert messages[0].startswith("target aws/us-east-1 127.0.10.1:8080 UNHEALTHY after 2 failed checks (timeout")
+    assert messages[1] == "answer 127.0.10.1 (aws/us-east-1) -> 127.0.10.2 (gcp/europe-west1)"
+    assert changes == messages
+    assert board.observe(0, good) == [] and board.observe(0, good) == []  # recovery threshold is 3
+    assert board.observe(0, bad) == []  # a failure resets the good streak
+    for _ in range(2):
+        board.observe(0, good)
+    assert board.answer().endpoint.priority == 1
+    back = board.observe(0, good)
+    assert "HEALTHY after 3 good checks" in back[0]
+    assert board.answer().endpoint.priority == 0
+    assert board.snapshot()["targets"][0]["lastChange"] == "2026-11-29T12:00:09.000Z"  # 1 tick at start + 8 checks
+
+
+def test_board_all_unhealthy_logs_it() -> None:
+    board = HealthBoard(make_config(), now=Clock())
+    bad = CheckResult(False, "connection refused")
+    messages: list[str] = []
+    for priority in (0, 1, 2):
+        for _ in range(2):
+            messages += board.observe(priority, bad)
+    assert board.answer().all_unhealthy
+    assert board.answer().endpoint.priority == 0
+    assert messages[-1].endswith("(all targets unhealthy: answering as if all were healthy)")
+
+
+def test_http_check_against_the_demo_app(start_app: StartApp) -> None:
+    import httpx
+
+    launch, _ = start_app("checked")
+    endpoint = EndpointConfig(0, "aws", "us-east-1", launch.address, launch.port)
+    assert http_check(endpoint, 1.0) == CheckResult(True, "HTTP 200")
+    base = f"http://{launch.address}:{launch.port}/-/fault"
+    httpx.post(base, json={"mode": "unhealthy"})
+    assert http_check(endpoint, 1.0) == CheckResult(False, "HTTP 503")
+    httpx.post(base, json={"mode": "slow", "delaySeconds": 0.5})
+    assert http_check(endpoint, 0.1) == CheckResult(False, "timeout after 0.1 s")
+    httpx.post(base, json={"mode": "none"})
+    closed = EndpointConfig(0, "aws", "us-east-1", "127.0.77.254", 1)
+    assert not http_check(closed, 0.5).ok
+
+
+def test_config_round_trip_and_validation() -> None:
+    config = make_config(records=(StaticRecord("www.failoverkit.test", "CNAME", HOST),))
+    assert ServerConfig.from_json(config.to_json()) == config
+    engine_floats = json.loads(json.dumps(config.to_json()).replace('"listenPort": 0', '"listenPort": 0.0'))
+    assert ServerConfig.from_json(engine_floats).listen_port == 0
+    bad = {
+        **config.to_json(),
+        "hostname": "shop.elsewhere.test",
+        "records": [{"name": "x.other", "type": "SPF", "value": "v"}],
+    }
+    with pytest.raises(ConfigError) as info:
+        ServerConfig.from_json(bad)
+    assert info.value.problems == [
+        "hostname: must be inside zone 'failoverkit.test', got 'shop.elsewhere.test'",
+        "records[0].type: allowed A, AAAA, CNAME, TXT, MX, SRV, CAA, got 'SPF'",
+    ]
