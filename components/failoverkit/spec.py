@@ -87,6 +87,9 @@ class TargetArgs(TypedDict, total=False):
     """AWS only: deploy into this existing VPC instead of creating one."""
     subnet_ids: Sequence[str]
     """AWS only, with ``vpc_id``: public subnets (at least two AZs) for the load balancer and tasks."""
+    certificate_binding: str
+    """Azure only: ``sni`` (default) binds the hostname to its managed certificate; ``disabled`` adds the
+    hostname unbound, for the first ``pulumi up`` of a new Azure target (see clouds/azure.py)."""
 
 
 class HealthCheckArgs(TypedDict, total=False):
@@ -165,6 +168,8 @@ class Target:
     address: str | None = None
     vpc_id: str | None = None
     subnet_ids: tuple[str, ...] = ()
+    certificate_binding: str = "sni"
+    """Azure only: ``sni`` or ``disabled`` (first deployment of a new target)."""
 
     @property
     def key(self) -> str:
@@ -223,6 +228,9 @@ REGION_RE = {
     Cloud.GCP: (re.compile(r"^[a-z]+-[a-z]+\d+$"), "like us-central1 or europe-west1"),
     Cloud.AZURE: (re.compile(r"^[a-z]+[a-z0-9]*$"), "like westeurope or eastus2"),
 }
+VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+CERTIFICATE_BINDINGS = ("sni", "disabled")
 DEFAULT_PORT = 8080
 DEFAULT_HEALTH_PATH = "/healthz"
 DEFAULT_RTO_SECONDS = 300
@@ -360,7 +368,7 @@ def _parse_app(r: _Reader) -> AppSpec:
 
 
 def _parse_target(r: _Reader, priority: int) -> Target | None:
-    r.unknown_keys({"cloud", "region", "simulated", "address", "vpc_id", "subnet_ids"})
+    r.unknown_keys({"cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding"})
     cloud = r.choice("cloud", Cloud, required=True)
     region = r.string("region", required=True)
     simulated = r.boolean("simulated", False)
@@ -379,11 +387,28 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         address = default_target_address(priority)
     vpc_id = r.string("vpc_id")
     subnet_ids = r.get("subnet_ids") or ()
+    if isinstance(subnet_ids, str) or not isinstance(subnet_ids, Sequence):
+        r.problem("subnet_ids", f"must be a list of subnet ids like subnet-0a1b2c3d, got {subnet_ids!r}")
+        subnet_ids = ()
     if (vpc_id is not None or subnet_ids) and cloud is not Cloud.AWS:
         r.problem("vpc_id", f"applies only to aws targets, this target is {cloud.value}")
+    elif vpc_id is not None and not VPC_ID_RE.match(vpc_id):
+        r.problem("vpc_id", f"must be a VPC id like vpc-0a1b2c3d4e5f67890, got {vpc_id!r}")
+    if subnet_ids and vpc_id is None and cloud is Cloud.AWS:
+        r.problem("subnet_ids", "needs vpc_id: subnets are used only inside a VPC you pass")
     if vpc_id is not None and len(subnet_ids) < 2:
         r.problem("subnet_ids", f"with vpc_id, give at least two subnets in distinct AZs, got {list(subnet_ids)!r}")
-    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids))
+    for subnet in subnet_ids:
+        if not (isinstance(subnet, str) and SUBNET_ID_RE.match(subnet)):
+            r.problem("subnet_ids", f"must hold subnet ids like subnet-0a1b2c3d, got {subnet!r}")
+            break
+    binding = r.string("certificate_binding", default="sni") or "sni"
+    if r.get("certificate_binding") is not None:
+        if cloud is not Cloud.AZURE:
+            r.problem("certificate_binding", f"applies only to azure targets, this target is {cloud.value}")
+        elif binding not in CERTIFICATE_BINDINGS:
+            r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
+    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding)
 
 
 def _is_loopback(address: str) -> bool:
@@ -519,6 +544,13 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             problems.append(f"dns.provider: simulated targets need provider local, got {dns.provider.value!r}")
         if not targets[0].simulated and dns.provider is DnsProvider.LOCAL:
             problems.append("dns.provider: local serves only simulated targets (simulated: true on every target)")
+    azure = [t for t in targets if t.cloud is Cloud.AZURE and not t.simulated]
+    if len(azure) > 1:
+        # Each Azure managed certificate validates through its own token at _dnsauth.<hostname>: one fits.
+        problems.append(
+            f"targets[{azure[1].priority}]: at most one azure target per hostname (its managed certificate's "
+            f"_dnsauth TXT record is single-valued), got {', '.join(t.placement for t in azure)}"
+        )
     if targets and not targets[0].simulated and app.image is None and root.get("app") is not None:
         problems.append("app.image: is required for cloud targets")
     if targets and targets[0].simulated and app.port < 1024:

@@ -1,0 +1,225 @@
+"""GCP target: Cloud Run v2 behind a global external Application Load Balancer, HTTPS on the shared hostname.
+
+Per target (names ``{app}-{target.key}-<role>``)::
+
+    run (Cloud Run v2, region = target.region) + invoker (allUsers)
+    neg (serverless NEG) -> backend -> url-map -> https-proxy (certificate map) -> https-rule (:443) \\
+                                                                                   ip (global static IPv4)
+    redirect-map (301 to https) -> http-proxy -> http-rule (:80) -----------------/
+    cert (Certificate Manager, Google-managed) -> cert-map -> cert-map-entry (hostname) + cert-map-primary
+
+Why Certificate Manager with a DNS authorization and not a classic ``ManagedSslCertificate``: a
+classic managed certificate is issued only once the hostname resolves to the load balancer, which
+a standby never does while DNS points at the primary, so the standby would fail over into a TLS
+error. The DNS authorization's CNAME (``_acme-challenge.<hostname>``, one per project, written once
+through ``zone``) lets Google issue the certificate whatever DNS currently answers.
+
+Project APIs ``run``, ``compute`` and ``certificatemanager`` must be enabled; the project comes from
+the provider (``gcp:project`` or the provider the user passes in ``opts``).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_gcp as gcp
+
+from failoverkit.clouds import Endpoint, Zone
+from failoverkit.clouds._common import child_name, child_opts, max_instances, once
+from failoverkit.spec import FailoverSpec, Target
+from failoverkit.tags import workload_tags
+
+CPU = "1"
+MEMORY = "512Mi"
+STARTUP_PROBE_PERIOD_SECONDS = 5
+STARTUP_PROBE_FAILURES = 12
+"""Startup gets one minute (12 x 5 s) to answer healthPath before Cloud Run gives up on an instance."""
+LIVENESS_PROBE_PERIOD_SECONDS = 15
+LIVENESS_PROBE_FAILURES = 3
+
+
+def min_run_instances(spec: FailoverSpec) -> int:
+    """Warm instances: 1 for critical apps so a failover lands on a running app, not a cold start; else 0."""
+    return 1 if spec.app.is_critical else 0
+
+
+def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
+    """Cloud Run v2 + global external ALB for ``target``; see the module docstring for the resource graph."""
+    labels = workload_tags(spec.app)  # keys and values are already lowercase: valid GCP labels
+    opts = child_opts(parent)
+    app = spec.app
+
+    def name(role: str) -> str:
+        return child_name(spec, target, role)
+
+    def probe_get() -> gcp.cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs:
+        return gcp.cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs(path=app.health_path, port=app.port)
+
+    service = gcp.cloudrunv2.Service(
+        name("run"),
+        location=target.region,
+        deletion_protection=False,  # so `pulumi destroy` works
+        # Traffic arrives through the load balancer only; the run.app URL is not a second front door.
+        ingress="INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+        labels=labels,
+        template=gcp.cloudrunv2.ServiceTemplateArgs(
+            labels=labels,
+            scaling=gcp.cloudrunv2.ServiceTemplateScalingArgs(
+                min_instance_count=min_run_instances(spec), max_instance_count=max_instances(app)
+            ),
+            containers=[
+                gcp.cloudrunv2.ServiceTemplateContainerArgs(
+                    name=app.name,
+                    image=app.image or "",
+                    ports=gcp.cloudrunv2.ServiceTemplateContainerPortsArgs(container_port=app.port),
+                    resources=gcp.cloudrunv2.ServiceTemplateContainerResourcesArgs(
+                        limits={"cpu": CPU, "memory": MEMORY}
+                    ),
+                    startup_probe=gcp.cloudrunv2.ServiceTemplateContainerStartupProbeArgs(
+                        http_get=probe_get(),
+                        period_seconds=STARTUP_PROBE_PERIOD_SECONDS,
+                        timeout_seconds=3,
+                        failure_threshold=STARTUP_PROBE_FAILURES,
+                    ),
+                    liveness_probe=gcp.cloudrunv2.ServiceTemplateContainerLivenessProbeArgs(
+                        http_get=gcp.cloudrunv2.ServiceTemplateContainerLivenessProbeHttpGetArgs(
+                            path=app.health_path, port=app.port
+                        ),
+                        period_seconds=LIVENESS_PROBE_PERIOD_SECONDS,
+                        timeout_seconds=5,
+                        failure_threshold=LIVENESS_PROBE_FAILURES,
+                    ),
+                )
+            ],
+        ),
+        opts=opts,
+    )
+    invoker = gcp.cloudrunv2.ServiceIamMember(
+        name("invoker"),
+        name=service.name,
+        location=target.region,
+        role="roles/run.invoker",
+        member="allUsers",  # the load balancer forwards anonymous users' requests
+        opts=opts,
+    )
+    neg = gcp.compute.RegionNetworkEndpointGroup(
+        name("neg"),
+        region=target.region,
+        network_endpoint_type="SERVERLESS",
+        cloud_run=gcp.compute.RegionNetworkEndpointGroupCloudRunArgs(service=service.name),
+        opts=opts,
+    )
+    # Serverless NEGs take no load-balancer health check: DNS health checks watch this target end to end.
+    backend = gcp.compute.BackendService(
+        name("backend"),
+        load_balancing_scheme="EXTERNAL_MANAGED",
+        protocol="HTTPS",
+        backends=[gcp.compute.BackendServiceBackendArgs(group=neg.id)],
+        log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0),
+        opts=opts,
+    )
+    url_map = gcp.compute.URLMap(name("url-map"), default_service=backend.id, opts=opts)
+    cert_map = _certificate_map(spec, target, zone, parent)
+    https_proxy = gcp.compute.TargetHttpsProxy(
+        name("https-proxy"),
+        url_map=url_map.id,
+        certificate_map=cert_map.id.apply(lambda i: f"//certificatemanager.googleapis.com/{i}"),
+        opts=opts,
+    )
+    address = gcp.compute.GlobalAddress(
+        name("ip"), address_type="EXTERNAL", ip_version="IPV4", labels=labels, opts=opts
+    )
+    https_rule = gcp.compute.GlobalForwardingRule(
+        name("https-rule"),
+        target=https_proxy.id,
+        ip_address=address.id,
+        ip_protocol="TCP",
+        port_range="443",
+        load_balancing_scheme="EXTERNAL_MANAGED",
+        labels=labels,
+        opts=opts,
+    )
+
+    redirect_map = gcp.compute.URLMap(
+        name("redirect-map"),
+        default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
+            https_redirect=True, strip_query=False, redirect_response_code="MOVED_PERMANENTLY_DEFAULT"
+        ),
+        opts=opts,
+    )
+    http_proxy = gcp.compute.TargetHttpProxy(name("http-proxy"), url_map=redirect_map.id, opts=opts)
+    http_rule = gcp.compute.GlobalForwardingRule(
+        name("http-rule"),
+        target=http_proxy.id,
+        ip_address=address.id,
+        ip_protocol="TCP",
+        port_range="80",
+        load_balancing_scheme="EXTERNAL_MANAGED",
+        labels=labels,
+        opts=opts,
+    )
+    return Endpoint(
+        target=target,
+        origin_hostname=address.address,
+        protocol="HTTPS",
+        port=443,
+        health_path=app.health_path,
+        static_ip=address.address,
+        resources=[service, invoker, https_rule, http_rule],
+    )
+
+
+def _certificate_map(
+    spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource
+) -> gcp.certificatemanager.CertificateMap:
+    """A certificate map serving a Google-managed certificate for the shared hostname, DNS-authorised."""
+    labels = workload_tags(spec.app)
+    opts = child_opts(parent)
+
+    def authorize() -> tuple[gcp.certificatemanager.DnsAuthorization, pulumi.Resource]:
+        # One authorisation per project and hostname serves every GCP target: written once.
+        auth = gcp.certificatemanager.DnsAuthorization(
+            f"{spec.app.name}-gcp-dns-auth",
+            domain=spec.hostname,
+            location="global",
+            type="FIXED_RECORD",
+            labels=labels,
+            opts=opts,
+        )
+        record = auth.dns_resource_records.apply(lambda records: records[0])
+        dns_record = zone.record(
+            f"{spec.app.name}-gcp-cert-authorization",
+            record_name=record.apply(lambda r: r.name or ""),
+            record_type=record.apply(lambda r: r.type or "CNAME"),
+            value=record.apply(lambda r: r.data or ""),
+            ttl_seconds=300,
+        )
+        return auth, dns_record
+
+    auth, dns_record = once(parent, "gcp-dns-authorization", authorize)
+    cert = gcp.certificatemanager.Certificate(
+        child_name(spec, target, "cert"),
+        location="global",
+        scope="DEFAULT",
+        managed=gcp.certificatemanager.CertificateManagedArgs(domains=[spec.hostname], dns_authorizations=[auth.id]),
+        labels=labels,
+        opts=child_opts(parent, depends_on=[dns_record]),
+    )
+    cert_map = gcp.certificatemanager.CertificateMap(child_name(spec, target, "cert-map"), labels=labels, opts=opts)
+    gcp.certificatemanager.CertificateMapEntry(
+        child_name(spec, target, "cert-map-entry"),
+        map=cert_map.name,
+        hostname=spec.hostname,
+        certificates=[cert.id],
+        labels=labels,
+        opts=opts,
+    )
+    # PRIMARY answers clients that send no SNI or an IP (health checkers dialling the static IP).
+    gcp.certificatemanager.CertificateMapEntry(
+        child_name(spec, target, "cert-map-primary"),
+        map=cert_map.name,
+        matcher="PRIMARY",
+        certificates=[cert.id],
+        labels=labels,
+        opts=opts,
+    )
+    return cert_map
