@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
 from failoverkit.drill import DrillPlan, HttpAnswer, Observer, Sample, run_drill, wait_bound
 from failoverkit.drill._plan import Fault
 from failoverkit.errors import DrillError
@@ -129,7 +129,7 @@ def drill(outputs: dict[str, Any], fault: str = "crash", **world_args: Any) -> t
 
 
 def test_a_clean_failover_and_failback_pass_with_figures_on_the_probe_grid(outputs: dict[str, Any]) -> None:
-    result, world, injector = drill(outputs, detect=0.8, recover=0.6)
+    result, world, _ = drill(outputs, detect=0.8, recover=0.6)
     f = result.figures
     # Probes every 0.1 s: the first probe after fault + 0.8 s sees the standby.
     assert f.detect_seconds == pytest.approx(0.8, abs=0.101)
@@ -279,6 +279,6 @@ def test_observer_background_probing_runs_at_ten_hertz(outputs: dict[str, Any]) 
     samples = obs.samples()
     # Slow probes overlap instead of slowing the rate: about 10 probes in a second.
     assert 9 <= len(samples) <= 12
-    gaps = [b.t - a.t for a, b in zip(samples, samples[1:], strict=False)]
+    gaps = [b.t - a.t for a, b in itertools.pairwise(samples)]
     assert max(gaps) < 0.2
     assert all(s.error == "http: TimeoutError" for s in samples)

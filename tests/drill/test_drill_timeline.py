@@ -5,11 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from failoverkit.budget import HealthCheck
 from failoverkit.drill import Sample, analyze, error_window, failback_budget, failover_budget, serving
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 P, S = "aws-us-east-1", "gcp-europe-west1"
 ADDR = {P: "127.0.66.1", S: "127.0.66.2"}
@@ -165,9 +164,17 @@ grid = st.lists(eighths, min_size=1, max_size=60, unique=True)
 
 @settings(max_examples=100, deadline=None)
 @given(ts=grid, shift=st.integers(-400, 400).map(lambda k: k / 8), fault=eighths, lift_gap=eighths)
-def test_figures_do_not_depend_on_the_clock_origin(ts: list[float], shift: float, fault: float, lift_gap: float) -> None:
+def test_figures_do_not_depend_on_the_clock_origin(
+    ts: list[float], shift: float, fault: float, lift_gap: float
+) -> None:
     lift = fault + lift_gap
-    samples = [dns_only(t, P) if fault <= t < fault + 1 else ok(t, S) if fault + 1 <= t < lift else ok(t, P) for t in ts]
+
+    def at(t: float) -> Sample:
+        if fault <= t < fault + 1:
+            return dns_only(t, P)
+        return ok(t, S) if fault + 1 <= t < lift else ok(t, P)
+
+    samples = [at(t) for t in ts]
     a = analyze(samples, target=P, fault_at=fault, lifted_at=lift)
     moved = [Sample(s.t + shift, s.dns_answer, s.dns_target, s.http_status, s.served_by, s.error) for s in samples]
     b = analyze(moved, target=P, fault_at=fault + shift, lifted_at=lift + shift)

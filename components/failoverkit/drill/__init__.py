@@ -23,6 +23,7 @@ from failoverkit.drill._observer import HttpAnswer, HttpFetcher, Observer, Resol
 from failoverkit.drill._plan import DrillPlan, Endpoint, Fault
 from failoverkit.drill._report import render_json, render_text, table, write_chart
 from failoverkit.drill._runner import DrillResult, NullProgress, run_drill, verdict_reasons, wait_bound
+from failoverkit.drill._sandbox import LocalSandbox
 from failoverkit.drill._timeline import (
     DrillBudget,
     Figures,
@@ -45,6 +46,7 @@ __all__ = [
     "Figures",
     "HttpAnswer",
     "HttpFetcher",
+    "LocalSandbox",
     "NullProgress",
     "Observer",
     "ProcessFault",

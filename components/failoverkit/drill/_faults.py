@@ -64,8 +64,10 @@ def slow_delay_seconds(timeout_seconds: float) -> float:
 
 
 def _process_name(plan: DrillPlan, state: Path) -> str:
-    """The local process of the target: ``<app>-<key>``, or the one folder in the state dir ending with the key."""
+    """The target's local process: as exported (``dns.processes``), else ``<app>-<key>``, else the one ``*-<key>``."""
     key = plan.target.key
+    if key in plan.processes:
+        return plan.processes[key]
     if plan.app:
         return f"{plan.app}-{key}"
     # Older stacks do not export the app name; the launch folders still say whose they are.
@@ -78,7 +80,7 @@ def _process_name(plan: DrillPlan, state: Path) -> str:
     )
 
 
-def _signal_exactly(record: process.ProcessRecord, sig: int) -> bool:
+def signal_exactly(record: process.ProcessRecord, sig: int) -> bool:
     """Send ``sig`` to ``record``'s very process; False if it is gone (or its pid belongs to someone else now)."""
     try:
         fd = os.pidfd_open(record.pid)
@@ -151,7 +153,7 @@ class ProcessFault:
             self.check()
         assert self._record is not None
         sig = signal.SIGKILL if self.fault is Fault.CRASH else signal.SIGSTOP
-        if not _signal_exactly(self._record, sig):
+        if not signal_exactly(self._record, sig):
             raise DrillError(f"target {self._plan.target.key}: process {self._record.pid} vanished before the fault")
         self._injected = True
         if self.fault is Fault.CRASH:
@@ -169,7 +171,7 @@ class ProcessFault:
             return None
         assert self._launch is not None and self._record is not None
         if self.fault is Fault.HANG:
-            _signal_exactly(self._record, signal.SIGCONT)
+            signal_exactly(self._record, signal.SIGCONT)
             self._lifted = True
             return None
         started = self._clock()

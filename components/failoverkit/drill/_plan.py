@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -74,8 +74,10 @@ class DrillPlan:
     """``address, port`` of the local DNS server; None means the system resolver."""
     state_dir: Path | None
     """The local cloud's state folder (launches, pid files, logs)."""
+    processes: Mapping[str, str] = field(default_factory=dict)
+    """Target key -> local process name under ``state_dir`` (``dns.processes``)."""
     app: str | None = None
-    """The workload name, which prefixes local process names; None when the stack did not export it."""
+    """The workload name, which prefixes local process names (``<app>-<key>``) when ``processes`` is absent."""
 
     @property
     def port(self) -> int:
@@ -124,6 +126,7 @@ class DrillPlan:
         budget = failover_budget(hc, ttl, float(stack_budget) if isinstance(stack_budget, (int, float)) else None)
         server = dns.get("server")
         state_dir = dns.get("stateDir")
+        processes = dns.get("processes")
         return cls(
             stack=stack,
             hostname=hostname,
@@ -135,6 +138,7 @@ class DrillPlan:
             budget=budget,
             dns_server=_server(server) if server else None,
             state_dir=Path(state_dir) if isinstance(state_dir, str) and state_dir else None,
+            processes={str(k): str(v) for k, v in processes.items()} if isinstance(processes, Mapping) else {},
             app=outputs.get("app") if isinstance(outputs.get("app"), str) else None,
         )
 

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -57,7 +58,8 @@ class RichProgress:
         self._progress.update(self._task, completed=elapsed_seconds, seen=seen)
 
     def event(self, message: str) -> None:
-        self._progress.console.log(message)
+        stamp = datetime.now().strftime("%H:%M:%S")
+        self._progress.console.print(f"[dim]{stamp}[/] {message}", highlight=False)
 
     def close(self) -> None:
         if self._started:
@@ -93,7 +95,7 @@ def table(result: DrillResult) -> Table:
     t.add_row(
         "failover",
         _seconds(f.failover_seconds),
-        f"{fo.seconds:g} s",
+        f"{fo.seconds:.2f} s",
         _ratio(f.failover_seconds, fo.seconds),
         f"first good answer from {f.failover_to or 'a standby'}",
     )
@@ -104,7 +106,7 @@ def table(result: DrillResult) -> Table:
     t.add_row(
         "failback",
         _seconds(f.failback_seconds),
-        f"{fb.seconds:g} s",
+        f"{fb.seconds:.2f} s",
         _ratio(f.failback_seconds, fb.seconds),
         "first good answer from the target",
     )
@@ -114,8 +116,8 @@ def table(result: DrillResult) -> Table:
 def render_text(result: DrillResult, console: Console) -> None:
     """The table, the budget formulas and the verdict."""
     console.print(table(result))
-    console.print(f"failover budget: {result.failover_budget.formula} = {result.failover_budget.seconds:g} s")
-    console.print(f"failback budget: {result.failback_budget.formula} = {result.failback_budget.seconds:g} s")
+    console.print(f"failover budget: {result.failover_budget.formula} = {result.failover_budget.seconds:.2f} s")
+    console.print(f"failback budget: {result.failback_budget.formula} = {result.failback_budget.seconds:.2f} s")
     console.print(f"probes: {len(result.timeline)}; target restored: {'yes' if result.restored else 'NO'}")
     if result.passed:
         console.print("[bold green]PASS[/]: failover and failback observed within budget")
@@ -134,7 +136,7 @@ def write_chart(result: DrillResult, path: Path) -> Path:
 
     keys = [e.key for e in result.plan.endpoints]
     rows = {key: len(keys) - i for i, key in enumerate(keys)}  # primary on top
-    rows["no answer"] = 0
+    rows["failed"] = 0  # probes with no DNS answer or no good HTTP answer
     fig = Figure(figsize=(10, 2.2 + 0.5 * len(rows)), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -174,7 +176,7 @@ def write_chart(result: DrillResult, path: Path) -> Path:
     verdict = "PASS" if result.passed else "FAIL"
     plan = result.plan
     ax.set_title(f"{plan.stack}: {plan.fault.value} {plan.target.key} — {verdict}", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
