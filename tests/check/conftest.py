@@ -106,7 +106,7 @@ def enough_buckets(args: StackValidationArgs, report):
     if len(buckets) < minimum:
         report(f"{len(buckets)} bucket(s), need {int(minimum)}")
     for r in buckets:
-        assert r.parent is not None and r.parent.resource_type == "pulumi:pulumi:Stack", (r.urn, r.parent and r.parent.urn)
+        assert r.parent is not None and r.parent.resource_type == "pulumi:pulumi:Stack", r.urn
         assert r.provider is not None and r.provider.resource_type == "pulumi:providers:aws", r.urn
 
 

@@ -156,9 +156,16 @@ def _capture_servicer() -> Any:
 
 
 def load_policy_pack(directory: Path) -> PolicyPackHandle:
-    """Run ``directory/__main__.py`` and keep the pack it builds; raise :class:`CheckError` if there is none."""
+    """Run ``directory/__main__.py`` and keep the pack it builds; raise :class:`CheckError` if there is none.
+
+    ``directory`` may also be the pack's ``__main__.py`` or a launcher file next to it.
+    """
     directory = directory.resolve()
     main = directory / "__main__.py" if directory.is_dir() else directory
+    if directory.is_file() and main.name != "__main__.py":
+        # A launcher script beside the pack (what `--policy-pack` gets where the engine has no Python
+        # analyzer host): the same command line works for check and for a real preview.
+        main = directory.parent / "__main__.py"
     if main.name != "__main__.py" or not main.is_file():
         raise CheckError(f"--policy-pack: {directory} is not a Python policy pack (no __main__.py)")
     directory = main.parent
