@@ -1,0 +1,300 @@
+"""DNS policies on Route 53, Traffic Manager, Cloudflare, Cloud DNS and the local DNS; budgets from properties."""
+
+from __future__ import annotations
+
+import pytest
+from failoverkit_policies import dns_failure_domain, dns_health_checked, ttl_bounded, within_rto
+from failoverkit_policies.failover_dns import failover_setups
+from failoverkit_policies.model import Model
+from policy_fixtures import TAGS, UNKNOWN, StackBuilder, cloud_baseline, local_baseline
+
+HEALTH = dns_health_checked.POLICY
+RTO = within_rto.POLICY
+TTL = ttl_bounded.POLICY
+DOMAIN = dns_failure_domain.POLICY
+DNS_POLICIES = (HEALTH, RTO, TTL, DOMAIN)
+
+
+def _setups(b: StackBuilder) -> dict[str, object]:
+    return {s.provider: s for s in failover_setups(Model.from_args(b.args()))}
+
+
+def test_baselines_pass() -> None:
+    for b in (cloud_baseline(), local_baseline()):
+        for policy in DNS_POLICIES:
+            assert policy.run(b.args()) == [], policy.name
+
+
+def test_budgets_from_resource_properties() -> None:
+    setups = failover_setups(Model.from_args(cloud_baseline().args()))
+    by = {s.provider: s for s in setups}
+    # Route 53: 10 s x 3 + 4 s connect timeout + 30 s TTL.
+    assert by["route53"].formula() == "detection 30 + connect timeout 4 + ttl 30"
+    assert by["route53"].known_seconds == 64
+    # Cloudflare: 15 s x (1 retry + 1) + 5 s timeout + 30 s TTL.
+    assert by["cloudflare"].known_seconds == 65
+    [local] = failover_setups(Model.from_args(local_baseline().args()))
+    assert local.formula() == "detection 2 + check timeout 0.5 + ttl 1"
+    assert local.known_seconds == 3.5
+    assert [e.cloud for e in local.endpoints] == ["aws", "gcp", "azure"]
+
+
+def test_route53_endpoint_without_health_check() -> None:
+    b = cloud_baseline()
+    b.props("shop-gcp-us-central1-r53-secondary").pop("healthCheckId")
+    b.specs["shop-gcp-us-central1-r53-secondary"].deps.pop("healthCheckId")
+    [(message, urn)] = HEALTH.run(b.args())
+    assert message == (
+        'Failover shop.example.com (route53, shop-aws-us-east-1-r53-primary) of critical workload "shop": '
+        "SECONDARY record shop-gcp-us-central1-r53-secondary has no health check, so DNS keeps sending users to it "
+        "after it fails. Add an aws.route53.HealthCheck on the endpoint, referenced by the record's health_check_id."
+    )
+    assert urn == b.urn("shop-aws-us-east-1-r53-primary")
+
+
+def test_route53_alias_evaluating_target_health_counts_as_checked() -> None:
+    b = cloud_baseline()
+    rec = b.props("shop-gcp-us-central1-r53-secondary")
+    rec.pop("healthCheckId")
+    rec.pop("records")
+    rec.pop("ttl")
+    rec["aliases"] = [{"name": "failover-1.shop.example.com", "zoneId": "Z0123456789", "evaluateTargetHealth": True}]
+    assert HEALTH.run(b.args()) == []
+
+
+def test_route53_missing_standby_is_not_pre_provisioned() -> None:
+    b = cloud_baseline().remove("shop-gcp-us-central1-r53-secondary")
+    messages = [m for m, _ in HEALTH.run(b.args())]
+    assert any("SECONDARY record (missing) has no health check" in m for m in messages)
+    assert any("SECONDARY record (missing) is not pre-provisioned" in m for m in messages)
+
+
+def test_workload_without_any_failover_dns() -> None:
+    b = cloud_baseline()
+    b.remove(*[n for n, s in b.specs.items() if "route53" in s.type or "cloudflare:index" in s.type])
+    [(message, urn)] = HEALTH.run(b.args())
+    assert message.startswith(
+        'Critical workload "shop" runs at aws/us-east-1 (shop-aws-us-east-1-cluster), aws/us-east-1 '
+        "(shop-aws-us-east-1-service), aws/us-east-1 (shop-aws-us-east-1-alb), gcp/us-central1 "
+        "(shop-gcp-us-central1-run) but no health-checked failover DNS fronts it"
+    )
+    assert urn == b.urn("shop")
+
+
+def test_local_dns_without_health_check() -> None:
+    b = local_baseline()
+    b.props("shop-dns").pop("healthCheck")
+    found = HEALTH.run(b.args())
+    assert len(found) == 3  # one per endpoint
+    assert found[0][0].startswith(
+        'Failover shop.failoverkit.test (local, shop-dns) of critical workload "shop": endpoint aws/us-east-1 '
+        "127.0.10.1 has no health check"
+    )
+
+
+def test_local_dns_with_a_single_endpoint() -> None:
+    b = local_baseline()
+    b.props("shop-dns")["endpoints"] = b.props("shop-dns")["endpoints"][:1]
+    [(message, _)] = HEALTH.run(b.args())
+    assert "has 1 endpoint(s); it needs a primary and at least one standby" in message
+
+
+def _traffic_manager(b: StackBuilder, monitor: dict[str, object] | None, **endpoint: object) -> StackBuilder:
+    props: dict[str, object] = {
+        "profileName": "shop",
+        "trafficRoutingMethod": "Priority",
+        "dnsConfig": {"relativeName": "shop-acme", "ttl": 30},
+        "tags": dict(TAGS),
+        "endpoints": [
+            {
+                "name": "aws",
+                "type": "Microsoft.Network/trafficManagerProfiles/externalEndpoints",
+                "target": "x.us-east-1.elb.amazonaws.com",
+                "priority": 1,
+            },
+            {
+                "name": "azure",
+                "type": "Microsoft.Network/trafficManagerProfiles/azureEndpoints",
+                "targetResourceId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/shop",
+                "priority": 2,
+                **endpoint,
+            },
+        ],
+    }
+    if monitor is not None:
+        props["monitorConfig"] = monitor
+    return b.add("azure-native:trafficmanager:Profile", "shop-tm", props)
+
+
+def test_traffic_manager_monitored_and_budget() -> None:
+    monitor = {
+        "protocol": "HTTPS",
+        "port": 443,
+        "path": "/healthz",
+        "intervalInSeconds": 10,
+        "timeoutInSeconds": 5,
+        "toleratedNumberOfFailures": 2,
+    }
+    b = _traffic_manager(StackBuilder(), monitor)
+    assert HEALTH.run(b.args()) == []
+    tm = _setups(b)["traffic-manager"]
+    # 10 s x (2 tolerated + 1) + 5 s timeout + 30 s TTL.
+    assert tm.known_seconds == 65
+    assert tm.hostname == "shop-acme.trafficmanager.net"
+    assert tm.primary_cloud() == "aws"
+    [(message, _)] = RTO.run(b.args({"rtoSeconds": 60.0}))
+    assert "can take up to 65 s, above the RTO of 60 s (policy config rtoSeconds)" in message
+
+
+def test_traffic_manager_without_monitor_or_disabled_standby() -> None:
+    found = HEALTH.run(_traffic_manager(StackBuilder(), None).args())
+    assert len(found) == 2 and all("has no health check" in m and "monitorConfig" in m for m, _ in found)
+    monitor = {"protocol": "HTTPS", "port": 443, "path": "/healthz"}
+    [(a, _), (b, _)] = HEALTH.run(_traffic_manager(StackBuilder(), monitor, endpointStatus="Disabled").args())
+    assert "endpoint azure has no health check" in a
+    assert "endpoint azure is not pre-provisioned" in b
+
+
+def test_cloudflare_pool_without_monitor() -> None:
+    b = cloud_baseline()
+    pool = "shop-gcp-us-central1-cf-pool"
+    b.props(pool).pop("monitor")
+    b.specs[pool].deps.pop("monitor")
+    [(message, urn)] = HEALTH.run(b.args())
+    assert f"pool {pool} has no health check" in message
+    assert "cloudflare.LoadBalancerMonitor" in message
+    assert urn == b.urn("shop-cf-lb")
+
+
+def test_cloudflare_proxied_has_no_ttl_term() -> None:
+    b = cloud_baseline()
+    b.props("shop-cf-lb")["proxied"] = True
+    assert _setups(b)["cloudflare"].known_seconds == 35
+
+
+def _cloud_dns(backup: dict[str, object]) -> StackBuilder:
+    b = StackBuilder()
+    b.add(
+        "gcp:compute/healthCheck:HealthCheck",
+        "shop-hc",
+        {"checkIntervalSec": 30, "timeoutSec": 5, "unhealthyThreshold": 2, "httpsHealthCheck": {"port": 443}},
+    )
+    b.add(
+        "gcp:dns/recordSet:RecordSet",
+        "shop-rs",
+        {
+            "name": "shop.example.com.",
+            "type": "A",
+            "ttl": 30,
+            "routingPolicy": {
+                "healthCheck": UNKNOWN,
+                "primaryBackup": {
+                    "primary": {"externalEndpoints": ["203.0.113.10"]},
+                    "backupGeos": [{"location": "us-east1", **backup}],
+                },
+            },
+        },
+        deps={"routingPolicy": ["shop-hc"]},
+    )
+    b.add("gcp:cloudrunv2/service:Service", "run", {"labels": dict(TAGS), "location": "us-central1"})
+    b.add("aws:ecs/service:Service", "svc", {"tags": dict(TAGS), "region": "us-east-1"})
+    return b
+
+
+def test_cloud_dns_primary_backup() -> None:
+    good = _cloud_dns({"healthCheckedTargets": {"externalEndpoints": ["198.51.100.7"]}})
+    assert HEALTH.run(good.args()) == []
+    assert _setups(good)["cloud-dns"].known_seconds == 30 * 2 + 5 + 30
+    [(message, _)] = HEALTH.run(_cloud_dns({"rrdatas": ["198.51.100.7"]}).args())
+    assert "backup us-east1 has no health check" in message
+
+
+def test_within_rto_uses_the_workloads_own_rto_when_stricter() -> None:
+    b = cloud_baseline()
+    b.props("shop-aws-us-east-1-r53-health")["requestInterval"] = 30  # 30 x 3 + 4 + 30 = 124 > 120
+    [(message, urn)] = RTO.run(b.args())
+    assert message == (
+        'Failover shop.example.com (route53, shop-aws-us-east-1-r53-primary) of critical workload "shop" can take '
+        'up to 124 s, above the RTO of 120 s (the workload\'s own rtoSeconds in its FailoverApp "shop"): '
+        "detection 90 + connect timeout 4 + ttl 30. Lower the TTL, the health-check interval or failure threshold, "
+        "or raise the RTO."
+    )
+    assert urn == b.urn("shop-aws-us-east-1-r53-primary")
+
+
+def test_within_rto_config_override_and_local() -> None:
+    assert RTO.run(local_baseline().args({"rtoSeconds": 3.5})) == []
+    [(message, _)] = RTO.run(local_baseline().args({"rtoSeconds": 3.0}))
+    assert message.startswith(
+        'Failover shop.failoverkit.test (local, shop-dns) of critical workload "shop" can take up to 3.5 s, above '
+        "the RTO of 3 s (policy config rtoSeconds): detection 2 + check timeout 0.5 + ttl 1."
+    )
+
+
+def test_within_rto_with_unknown_terms() -> None:
+    b = local_baseline()
+    b.props("shop-dns")["ttlSeconds"] = UNKNOWN
+    assert RTO.run(b.args({"rtoSeconds": 3.0})) == []  # 2.5 s known: cannot prove a breach yet
+    [(message, _)] = RTO.run(b.args({"rtoSeconds": 2.0}))
+    assert "takes at least 2.5 s before counting ttl (not known until the update runs)" in message
+
+
+def test_ttl_bounded() -> None:
+    b = cloud_baseline()
+    b.props("shop-aws-us-east-1-r53-primary")["ttl"] = 300
+    [(message, urn)] = TTL.run(b.args())
+    assert message == (
+        "Health-checked failover shop.example.com (route53, shop-aws-us-east-1-r53-primary) has a TTL of 300 s, "
+        "above maxTtlSeconds 60 s: resolvers keep sending users to a failed endpoint for up to one TTL after DNS "
+        "has moved. Set its TTL to 60 s or less."
+    )
+    assert urn == b.urn("shop-aws-us-east-1-r53-primary")
+    assert len(TTL.run(cloud_baseline().args({"maxTtlSeconds": 20.0}))) == 2  # route53 and cloudflare
+
+
+def test_dns_in_primarys_provider_without_second_dns() -> None:
+    b = cloud_baseline()
+    b.remove(*[n for n, s in b.specs.items() if s.type.startswith("cloudflare:index")])
+    b.props("shop")["dns"]["providers"] = ["route53"]
+    [(message, urn)] = DOMAIN.run(b.args())
+    assert message == (
+        'Critical workload "shop": its failover DNS (route53) runs on aws, the same provider as its primary '
+        "(aws/us-east-1). An aws outage can take down the primary and the DNS that should move users away from it "
+        "together. Add a second DNS provider for the zone (failoverkit: dns.secondary, e.g. cloudflare) or serve "
+        "the failover from a provider outside aws."
+    )
+    assert urn == b.urn("shop-aws-us-east-1-r53-primary")
+    # The primary is found from the PRIMARY record's target even when the component's outputs are not visible.
+    b.props("shop").clear()
+    assert len(DOMAIN.run(b.args())) == 1
+
+
+def test_second_dns_zone_resource_satisfies_failure_domain() -> None:
+    b = cloud_baseline()
+    b.remove(*[n for n, s in b.specs.items() if s.type.startswith("cloudflare:index")])
+    b.props("shop").clear()
+    b.add("cloudflare:index/zone:Zone", "example-com", {"name": "example.com"})
+    assert DOMAIN.run(b.args()) == []
+
+
+def test_dns_outside_primary_provider_passes() -> None:
+    b = cloud_baseline()
+    b.remove(*[n for n, s in b.specs.items() if s.type.startswith("cloudflare:index")])
+    b.props("shop").clear()
+    # Swap roles: the GCP target is primary, Route 53 (aws) is outside its failure domain.
+    b.props("shop-aws-us-east-1-r53-primary")["failoverRoutingPolicies"] = [{"type": "SECONDARY"}]
+    b.props("shop-gcp-us-central1-r53-secondary")["failoverRoutingPolicies"] = [{"type": "PRIMARY"}]
+    b.specs["shop-gcp-us-central1-r53-secondary"].deps["records"] = ["shop-gcp-us-central1-ip"]
+    assert DOMAIN.run(b.args()) == []
+
+
+@pytest.mark.parametrize("policy", DNS_POLICIES, ids=lambda p: p.name)
+def test_non_critical_stack_is_not_judged_for_failover(policy: object) -> None:
+    b = cloud_baseline()
+    for spec in b.specs.values():
+        for key in ("tags", "tagsAll", "labels"):
+            if key in spec.props:
+                spec.props[key] = {**TAGS, "criticality": "standard"}
+    b.props("shop-gcp-us-central1-r53-secondary").pop("healthCheckId")
+    b.props("shop-aws-us-east-1-r53-primary")["ttl"] = 45
+    assert policy.run(b.args()) == []  # type: ignore[attr-defined]
