@@ -215,7 +215,9 @@ class FailoverSpec:
 
     @property
     def budget(self) -> budget.Budget:
-        return budget.failover_budget(self.dns.provider.value, self.dns.health_check, self.dns.ttl_seconds)
+        """The worst-case failover budget; with dns.secondary, the larger of the two providers' budgets."""
+        providers = [self.dns.provider.value] + ([self.dns.secondary.value] if self.dns.secondary else [])
+        return budget.worst_budget(providers, self.dns.health_check, self.dns.ttl_seconds, proxied=self.dns.proxied)
 
 
 # --- parsing ---
@@ -480,6 +482,8 @@ def _parse_dns(r: _Reader, hostname: str | None) -> DnsSpec | None:
     if provider is None or zone is None:
         return None
     r.problems.extend(f"{r.path}.{p}" for p in budget.validate(provider.value, hc, ttl))
+    if secondary is not None and secondary is not provider and DnsProvider.LOCAL not in (secondary, provider):
+        r.problems.extend(f"{r.path}.{p}" for p in budget.validate(secondary.value, hc, ttl, secondary=True))
     return DnsSpec(
         provider=provider,
         zone=zone,
@@ -535,6 +539,22 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             break
 
     dns = _parse_dns(root.mapping("dns", required=True), hostname)
+    if dns is not None and hostname is not None:
+        problems.extend(
+            f"dns.{p}"
+            for p in budget.validate_settings(
+                dns.provider.value,
+                dns.secondary.value if dns.secondary else None,
+                hostname=hostname,
+                zone=dns.zone,
+                target_clouds=[t.cloud.value for t in targets],
+                zone_id=dns.zone_id,
+                account_id=dns.account_id,
+                resource_group=dns.resource_group,
+                managed_zone=dns.managed_zone,
+                proxied=dns.proxied,
+            )
+        )
 
     simulated = {t.simulated for t in targets}
     if len(simulated) > 1:

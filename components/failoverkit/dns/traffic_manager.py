@@ -1,0 +1,182 @@
+"""Azure Traffic Manager failover: a Priority-routed profile with one external endpoint per target.
+
+Resource graph (``shop``)::
+
+    failoverkit:dns:TrafficManagerFailover  shop-traffic-manager
+    ├── azure-native:trafficmanager:Profile   shop-tm-profile        Priority, monitor (HTTPS, path, interval,
+    │                                                                tolerated failures, timeout), DNS (name, TTL)
+    ├── azure-native:trafficmanager:Endpoint  shop-<key>-tm-endpoint ExternalEndpoints, priority 1, 2, ...
+    └── azure-native:dns:RecordSet            shop-tm-cname          <hostname> CNAME <profile>.trafficmanager.net
+        (or aws:route53/record:Record when dns.zoneId names a Route 53 hosted zone)
+
+Where the zone lives is one knob: without ``dns.zoneId`` the CNAME and the
+targets' validation records go to the Azure DNS zone ``dns.zone`` in
+``dns.resourceGroup``; with ``dns.zoneId`` (a Route 53 hosted zone id) they go to
+Route 53. The CNAME itself never changes; Traffic Manager's own answer carries
+the failover, with the profile's TTL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_azure_native as azure
+
+from failoverkit.clouds import Endpoint, Zone
+from failoverkit.dns import FailoverRecord
+from failoverkit.dns._common import backend_name, child_name, child_opts, ordered, relative_name
+from failoverkit.spec import DnsProvider, FailoverSpec
+from failoverkit.tags import workload_tags
+
+TRAFFIC_MANAGER_SUFFIX = "trafficmanager.net"
+
+
+def profile_dns_name(spec: FailoverSpec) -> str:
+    """The profile's relative DNS name, unique in trafficmanager.net: ``<app>-<8 hex of the hostname>``.
+
+    Derived from the hostname so two stacks serving different hostnames never collide, and stable so the
+    CNAME never has to move.
+    """
+    digest = hashlib.sha256(spec.hostname.encode()).hexdigest()[:8]
+    return f"{spec.app.name}-{digest}"
+
+
+def _cname(kind_value: list[str]) -> azure.dns.CnameRecordArgs | None:
+    return azure.dns.CnameRecordArgs(cname=kind_value[1]) if kind_value[0] == "CNAME" else None
+
+
+class AzureDnsZone:
+    """Plain records in an Azure DNS zone (``dns.zone`` in ``dns.resourceGroup``)."""
+
+    def __init__(self, spec: FailoverSpec, resource_group: str, parent: pulumi.Resource) -> None:
+        self.spec = spec
+        self.resource_group = resource_group
+        self._parent = parent
+
+    def record(
+        self,
+        name: str,
+        *,
+        record_name: pulumi.Input[str],
+        record_type: pulumi.Input[str],
+        value: pulumi.Input[str],
+        ttl_seconds: int = 300,
+    ) -> pulumi.Resource:
+        """A single-value CNAME, TXT or A record set; ``record_name`` is an FQDN inside the zone."""
+        zone = self.spec.dns.zone
+        kind = pulumi.Output.from_input(record_type).apply(lambda t: t.upper())
+        data = pulumi.Output.all(kind, value)
+        return azure.dns.RecordSet(
+            name,
+            azure.dns.RecordSetArgs(
+                resource_group_name=self.resource_group,
+                zone_name=zone,
+                relative_record_set_name=pulumi.Output.from_input(record_name).apply(lambda n: relative_name(n, zone)),
+                record_type=kind,
+                ttl=ttl_seconds,
+                cname_record=data.apply(
+                    lambda kv: azure.dns.CnameRecordArgs(cname=kv[1]) if kv[0] == "CNAME" else None
+                ),
+                txt_records=data.apply(lambda kv: [azure.dns.TxtRecordArgs(value=[kv[1]])] if kv[0] == "TXT" else None),
+                a_records=data.apply(lambda kv: [azure.dns.ARecordArgs(ipv4_address=kv[1])] if kv[0] == "A" else None),
+                # Record sets take metadata, not tags; same keys so policies reading either find the workload.
+                metadata=workload_tags(self.spec.app),
+            ),
+            opts=child_opts(self._parent),
+        )
+
+
+class TrafficManagerFailover(pulumi.ComponentResource):
+    """A Traffic Manager profile (Priority routing) and the hostname's CNAME onto it."""
+
+    def __init__(self, spec: FailoverSpec, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("failoverkit:dns:TrafficManagerFailover", backend_name(spec, "traffic-manager"), {}, opts)
+        self.spec = spec
+        if spec.dns.resource_group is None:  # parse_spec refuses this; guard direct callers
+            raise ValueError("traffic-manager needs dns.resourceGroup")
+        self.resource_group = spec.dns.resource_group
+        self._zone: Zone
+        if spec.dns.provider is DnsProvider.TRAFFIC_MANAGER and spec.dns.zone_id:
+            from failoverkit.dns.route53 import Route53Zone  # only stacks whose zone lives in Route 53 pay for it
+
+            self._zone = Route53Zone(spec.dns.zone_id, self)
+        else:
+            self._zone = AzureDnsZone(spec, self.resource_group, self)
+
+    @property
+    def zone(self) -> Zone:
+        return self._zone
+
+    def publish(self, endpoints: Sequence[Endpoint]) -> FailoverRecord:
+        """The profile, one external endpoint per target (priority = order), and the CNAME."""
+        spec, hc = self.spec, self.spec.dns.health_check
+        ends = ordered(endpoints, "traffic-manager")
+        first = ends[0]
+        dns_name = profile_dns_name(spec)
+        profile = azure.trafficmanager.Profile(
+            backend_name(spec, "tm-profile"),
+            azure.trafficmanager.ProfileArgs(
+                resource_group_name=self.resource_group,
+                profile_name=dns_name,
+                location="global",
+                profile_status="Enabled",
+                traffic_routing_method="Priority",
+                dns_config=azure.trafficmanager.DnsConfigArgs(relative_name=dns_name, ttl=spec.dns.ttl_seconds),
+                monitor_config=azure.trafficmanager.MonitorConfigArgs(
+                    protocol=first.protocol.upper(),
+                    port=first.port,
+                    path=first.health_path,
+                    interval_in_seconds=hc.interval_seconds,
+                    timeout_in_seconds=hc.timeout_seconds,
+                    tolerated_number_of_failures=hc.failure_threshold - 1,
+                    expected_status_code_ranges=[
+                        azure.trafficmanager.MonitorConfigExpectedStatusCodeRangesItemArgs(min=200, max=299)
+                    ],
+                ),
+                tags=workload_tags(spec.app),
+            ),
+            opts=child_opts(self),
+        )
+        tm_endpoints: list[pulumi.Resource] = []
+        for i, e in enumerate(ends):
+            tm_endpoints.append(
+                azure.trafficmanager.Endpoint(
+                    child_name(spec, e.target, "tm-endpoint"),
+                    azure.trafficmanager.EndpointInitArgs(
+                        resource_group_name=self.resource_group,
+                        profile_name=dns_name,
+                        endpoint_type="ExternalEndpoints",
+                        endpoint_name=e.target.key,
+                        type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
+                        # Hostname targets are probed with their own Host header, which every origin answers.
+                        target=e.origin_hostname,
+                        priority=i + 1,
+                        endpoint_status="Enabled",
+                        # Only Performance routing reads endpointLocation; Priority doesn't need it.
+                    ),
+                    opts=child_opts(self, [*e.resources, profile]),
+                )
+            )
+        cname = self._zone.record(
+            backend_name(spec, "tm-cname"),
+            record_name=spec.hostname,
+            record_type="CNAME",
+            value=f"{dns_name}.{TRAFFIC_MANAGER_SUFFIX}",
+            ttl_seconds=spec.dns.ttl_seconds,
+        )
+        fqdn = f"{dns_name}.{TRAFFIC_MANAGER_SUFFIX}"
+        self.register_outputs({"profileFqdn": fqdn})
+        return FailoverRecord(
+            provider="traffic-manager",
+            fqdn=spec.hostname,
+            health_checks=[profile],
+            records=[*tm_endpoints, cname],
+            extra_outputs={"trafficManagerFqdn": fqdn},
+        )
+
+
+def open(spec: FailoverSpec, parent: pulumi.Resource) -> TrafficManagerFailover:  # the backend contract
+    """The Traffic Manager backend for ``spec`` under ``parent`` (the FailoverApp)."""
+    return TrafficManagerFailover(spec, pulumi.ResourceOptions(parent=parent))
