@@ -25,10 +25,13 @@ from failoverkit.localcloud.dnsserver import (
     EndpointConfig,
     FailoverDnsServer,
     HealthBoard,
+    Responder,
     ServerConfig,
     StaticRecord,
     http_check,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from localcloud_helpers import StartApp, wait_for
 
 HOST = "shop.failoverkit.test"
@@ -310,3 +313,29 @@ def test_config_round_trip_and_validation() -> None:
         "hostname: must be inside zone 'failoverkit.test', got 'shop.elsewhere.test'",
         "records[0].type: allowed A, AAAA, CNAME, TXT, MX, SRV, CAA, got 'SPF'",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=600))
+def test_any_bytes_get_formerr_or_an_answer_or_nothing_never_an_exception(wire: bytes) -> None:
+    responder = Responder(make_config(), HealthBoard(make_config(), now=Clock()))
+    reply = responder.respond(wire, udp=True)
+    if reply is not None:
+        assert len(reply) <= 512
+        assert reply[:2] == wire[:2]
+        assert reply[2] & 0x80  # always a response
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=200))
+def test_every_prefix_of_a_query_is_handled(cut: int) -> None:
+    responder = Responder(make_config(), HealthBoard(make_config(), now=Clock()))
+    wire = dns.message.make_query(HOST, "A", use_edns=True).to_wire()
+    reply = responder.respond(wire[:cut])
+    if cut < 12:
+        assert reply is None
+    else:
+        assert reply is not None
+        rcode = dns.rcode.from_flags(int.from_bytes(reply[2:4], "big"), 0)
+        assert rcode in (dns.rcode.FORMERR, dns.rcode.NOERROR)
+        assert (rcode == dns.rcode.NOERROR) == (cut >= len(wire))
