@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from failoverkit.drill._faults import make_injector
 from failoverkit.drill._observer import HttpFetcher, Observer, dns_resolver
@@ -118,7 +119,8 @@ def run(args: argparse.Namespace) -> int:
         err.print("[bold yellow]drill interrupted[/]: the fault was lifted and the target restored")
         return 130
     except FailoverKitError as exc:
-        err.print(f"[bold red]failoverkit drill[/]: {exc}", markup=True, highlight=False)
+        # soft_wrap: paths and keys in the message stay whole (copy-pastable, greppable).
+        err.print(f"[bold red]failoverkit drill[/]: {escape(str(exc))}", highlight=False, soft_wrap=True)
         return 2
     if args.chart is not None:
         err.print(f"chart: {write_chart(result, args.chart)}")

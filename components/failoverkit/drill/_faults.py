@@ -158,6 +158,16 @@ class ProcessFault:
         self._injected = True
         if self.fault is Fault.CRASH:
             self._wait_dead(self._record)
+        else:
+            self._wait_stopped(self._record)
+
+    def _wait_stopped(self, record: process.ProcessRecord) -> None:
+        # SIGSTOP is delivered asynchronously (every thread must stop): return once it is in effect.
+        deadline = self._clock() + 5.0
+        while _proc_state(record.pid) not in ("T", "t"):
+            if self._clock() > deadline:
+                raise DrillError(f"process {record.pid} did not stop within 5 s of SIGSTOP")
+            time.sleep(0.005)
 
     def _wait_dead(self, record: process.ProcessRecord) -> None:
         deadline = self._clock() + 5.0

@@ -1,0 +1,200 @@
+"""Real drills: demo-app targets and the failover DNS server as real processes on 127.0.66.x, one per fault kind.
+
+Fast health checks (0.25 s x 2, timeout 0.15 s, TTL 1) keep each drill to a
+few seconds. Every test asserts failover and failback observed within budget,
+the target restored, and no process left once the sandbox is stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from failoverkit.drill import DrillPlan, DrillResult, EndpointFault, LocalSandbox, execute, run, run_drill
+from failoverkit.drill._cli import add_arguments
+from failoverkit.drill._faults import make_injector
+from failoverkit.drill._observer import HttpFetcher, Observer, dns_resolver
+from failoverkit.drill._timeline import Sample
+from failoverkit.errors import DrillError
+from failoverkit.localcloud import process
+
+pytestmark = pytest.mark.drill
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[tuple[LocalSandbox, dict[str, Any]]]:
+    box = LocalSandbox(tmp_path / "state")
+    outputs = box.start()
+    pids = {launch.name: process.read_record(launch.pid_path) for launch in box.launches}
+    try:
+        yield box, outputs
+    finally:
+        box.stop()
+    # Nothing left: not the original processes, not ones a drill restarted, no listening port.
+    assert box.running() == []
+    assert all(r is None or not process.is_running(r) for r in pids.values())
+    for address in box.addresses:
+        with pytest.raises(OSError), socket.create_connection((address, box.port), timeout=0.5):
+            pass
+
+
+def _pid_of(box: LocalSandbox, name: str) -> process.ProcessRecord:
+    launch = next(launch for launch in box.launches if launch.name == name)
+    record = process.read_record(launch.pid_path)
+    assert record is not None
+    return record
+
+
+def _state(pid: int) -> str:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()[0]
+
+
+def _fault_mode(box: LocalSandbox, address: str) -> str:
+    reply = httpx.get(f"http://{address}:{box.port}/-/fault", timeout=2, trust_env=False)
+    return str(reply.json()["mode"])
+
+
+def _assert_within_budget(result: DrillResult) -> None:
+    f = result.figures
+    assert f.failover_seconds is not None, result.reasons
+    assert f.failover_to == "gcp-europe-west1"  # the next standby in order, not any standby
+    assert f.failover_seconds <= result.failover_budget.seconds
+    assert f.detect_seconds is not None and f.detect_seconds <= f.failover_seconds
+    assert f.failback_seconds is not None, result.reasons
+    assert f.failback_seconds <= result.failback_budget.seconds
+    assert result.passed, result.reasons
+    assert result.restored
+    # Observed at 10 Hz or faster while the fault was in effect.
+    during = [s for s in result.timeline if 0 <= s.t <= (result.lifted_at or 0)]
+    assert len(during) >= 10 * (result.lifted_at or 0) * 0.8
+
+
+def test_crash_drill_through_the_command(
+    sandbox: tuple[LocalSandbox, dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box, outputs = sandbox
+    before = _pid_of(box, "shop-aws-us-east-1")
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(outputs))
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    report, chart = tmp_path / "report.json", tmp_path / "drill.png"
+    argv = ["--stack", "sandbox", "--outputs-file", str(outputs_file), "--format", "json"]
+    args = parser.parse_args([*argv, "--output", str(report), "--chart", str(chart)])
+    assert run(args) == 0
+    data = json.loads(report.read_text())
+    assert data["fault"] == "crash" and data["target"] == "aws-us-east-1" and data["passed"] is True
+    assert 0 < data["failover_seconds"] <= data["budget_seconds"] == outputs["failoverBudgetSeconds"]
+    assert 0 < data["failback_seconds"] <= data["failback_budget_seconds"]
+    assert data["restart_seconds"] > 0 and "restart" in data["failback_budget_formula"]
+    assert data["error_window_seconds"] > 0  # a crashed target refuses connections until DNS moves
+    assert len(data["timeline"]) >= 20
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    after = _pid_of(box, "shop-aws-us-east-1")
+    assert after.pid != before.pid and process.is_running(after)  # restarted from its saved launch
+    assert not process.is_running(before)
+
+
+def test_hang_drill(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
+    box, outputs = sandbox
+    plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault="hang")
+    record = _pid_of(box, "shop-aws-us-east-1")
+    result = execute(plan)
+    _assert_within_budget(result)
+    assert result.restart_seconds is None
+    assert process.is_running(record) and _state(record.pid) != "T"  # same process, continued
+
+
+@pytest.mark.parametrize("fault", ["unhealthy", "slow"])
+def test_endpoint_fault_drill(sandbox: tuple[LocalSandbox, dict[str, Any]], fault: str) -> None:
+    box, outputs = sandbox
+    plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault=fault, target="aws")
+    result = execute(plan)
+    _assert_within_budget(result)
+    assert _fault_mode(box, "127.0.66.1") == "none"
+
+
+def test_ctrl_c_mid_drill_restores_a_hung_target(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
+    box, outputs = sandbox
+    plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault="hang")
+    record = _pid_of(box, "shop-aws-us-east-1")
+
+    class InterruptAfterInjection:
+        injected = False
+
+        def phase(self, name: str, bound_seconds: float) -> None:
+            pass
+
+        def update(self, elapsed_seconds: float, latest: Sample | None) -> None:
+            if self.injected:
+                assert _state(record.pid) == "T"  # the fault really is in effect
+                raise KeyboardInterrupt
+
+        def event(self, message: str) -> None:
+            self.injected = True
+
+        def close(self) -> None:
+            pass
+
+    fetch = HttpFetcher(plan.hostname, plan.port)
+    assert plan.dns_server is not None
+    observer = Observer(plan, resolve=dns_resolver(*plan.dns_server), fetch=fetch)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_drill(plan, make_injector(plan), observer, progress=InterruptAfterInjection())
+    finally:
+        fetch.close()
+    assert process.is_running(record) and _state(record.pid) != "T"
+    reply = httpx.get("http://127.0.66.1:18080/", timeout=2, trust_env=False)
+    assert reply.status_code == 200
+
+
+def test_a_standby_that_is_not_serving_is_refused(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
+    _, outputs = sandbox
+    plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy", target="gcp-europe-west1")
+    with pytest.raises(DrillError, match="not the one serving"):
+        execute(plan)
+    assert _fault_mode(sandbox[0], "127.0.66.2") == "none"  # refused before anything was injected
+
+
+class _PlainApp(BaseHTTPRequestHandler):
+    """A user's own app: answers / but has no /-/fault."""
+
+    def do_GET(self) -> None:
+        status = 200 if self.path == "/" else 404
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_unhealthy_and_slow_refuse_an_app_without_the_fault_endpoint() -> None:
+    from drill_support import make_outputs
+
+    server = ThreadingHTTPServer(("127.0.66.9", 0), _PlainApp)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        outputs = make_outputs(addresses=("127.0.66.9", "127.0.66.10"), port=port)
+        for fault in ("unhealthy", "slow"):
+            plan = DrillPlan.from_outputs(outputs, stack="t", fault=fault)
+            with pytest.raises(DrillError, match=r"does not expose /-/fault.*use --fault crash or hang"):
+                EndpointFault(plan).check()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert os.path.exists("/proc/self")  # sanity: we are on Linux, where the process faults apply
