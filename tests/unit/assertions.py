@@ -17,11 +17,15 @@ import pulumi
 from failoverkit.check.mocks import RecordedResource
 
 APP_TYPE = "failoverkit:index:FailoverApp"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's wire marker for a secret value
 FAKE_RECORD_TYPE = "test:index:ZoneRecord"
 
 
 def matches(actual: Any, expected: Any) -> bool:
-    """``expected`` is a subset of ``actual``: dicts by key, lists element-wise (same length), else equality."""
+    """``expected`` is a subset of ``actual``: dicts by key, lists element-wise (same length), else equality.
+
+    Secrets are compared by their plaintext (see ``reveal``)."""
+    actual = reveal(actual)
     if isinstance(expected, Mapping):
         return isinstance(actual, Mapping) and all(k in actual and matches(actual[k], v) for k, v in expected.items())
     if isinstance(expected, list):
@@ -33,6 +37,17 @@ def matches(actual: Any, expected: Any) -> bool:
     if callable(expected):
         return bool(expected(actual))
     return bool(actual == expected)
+
+
+def reveal(value: Any) -> Any:
+    """The plaintext of a recorded secret (``{SECRET_SIG: 1b47..., "value": v}``); other values unchanged."""
+    if isinstance(value, Mapping) and SECRET_SIG in value:
+        return value.get("value")
+    return value
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, Mapping) and SECRET_SIG in value
 
 
 class Infra:
@@ -86,7 +101,7 @@ class Infra:
 
 
 class FakeZone:
-    """A Zone that registers each record as a ``test:index:ZoneRecord`` component with its inputs."""
+    """A Zone that registers each record as a ``test:index:ZoneRecord`` custom resource with its inputs."""
 
     def __init__(self, parent: pulumi.Resource) -> None:
         self.parent = parent
@@ -101,7 +116,7 @@ class FakeZone:
         ttl_seconds: int = 300,
     ) -> pulumi.Resource:
         props = {"recordName": record_name, "recordType": record_type, "value": value, "ttl": ttl_seconds}
-        return pulumi.ComponentResource(FAKE_RECORD_TYPE, name, props, pulumi.ResourceOptions(parent=self.parent))
+        return pulumi.CustomResource(FAKE_RECORD_TYPE, name, props, pulumi.ResourceOptions(parent=self.parent))
 
 
 def with_fake_dns(monkeypatch: Any) -> None:
