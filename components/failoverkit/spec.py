@@ -359,7 +359,8 @@ def _parse_app(r: _Reader) -> AppSpec:
     ):
         r.problem("command", f"must be a non-empty list of strings, got {command!r}")
         command = None
-    port = int(r.number("port", DEFAULT_PORT) or DEFAULT_PORT)
+    port_value = r.number("port", DEFAULT_PORT)
+    port = int(port_value if port_value is not None else DEFAULT_PORT)  # 0 is a mistake to report, not a default
     if not 1 <= port <= 65535:
         r.problem("port", f"must be between 1 and 65535, got {port}")
     health_path = r.string("health_path", default=DEFAULT_HEALTH_PATH) or DEFAULT_HEALTH_PATH
