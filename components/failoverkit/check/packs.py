@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import runpy
@@ -483,48 +484,74 @@ def evaluate_pack(
     result = PackResult(pack=pack, config=reconciled)
     levels = {name: cfg.enforcement_level or "advisory" for name, cfg in reconciled.items()}
     run = _Evaluation(pack, result, levels)
-    by_urn = {r.urn: r for r in resources}
-    types = {r.urn: r.type for r in resources}
-    remediating = any(levels.get(p.name) == "remediate" for p in pack.policies if p.kind == "resource")
-    active_resource = any(levels.get(p.name) != "disabled" for p in pack.policies if p.kind == "resource")
     inputs_of: dict[str, Mapping[str, Any]] = {}
     try:
-        for resource in resources:
-            inputs: Mapping[str, Any] = resource.inputs
-            provider = _provider_message(resource, by_urn)
-            if remediating:
-                fixed = servicer.Remediate(_analyze_request(resource, inputs, provider), None)
-                for remediation in fixed.remediations:
-                    if remediation.diagnostic:
-                        run.diagnostics(_advisory(remediation, pack), resource.urn, types)
-                    else:
-                        inputs = json_format.MessageToDict(remediation.properties)
-                        result.remediations.append((remediation.policyName, resource.urn))
-                for na in fixed.not_applicable:
-                    result.not_applicable.append((na.policy_name, resource.urn, na.reason))
-            inputs_of[resource.urn] = inputs
-            if active_resource:
-                run.diagnostics(
-                    servicer.Analyze(_analyze_request(resource, inputs, provider), None), resource.urn, types
-                )
-        if any(levels.get(p.name) != "disabled" for p in pack.policies if p.kind == "stack"):
-            stack_request = proto.AnalyzeStackRequest()
-            for resource in resources:
-                stack_request.resources.append(_stack_resource(resource, inputs_of, by_urn))
-            response = servicer.AnalyzeStack(stack_request, None)
-            before = len(result.violations)
-            run.diagnostics(response, "", types)
-            for i in range(before, len(result.violations)):
-                v = result.violations[i]
-                if not v.urn and stack_urn:
-                    result.violations[i] = Violation(
-                        **{**v.__dict__, "urn": stack_urn, "resource_type": "pulumi:pulumi:Stack"}
-                    )
+        with _without_gc_pauses():
+            _evaluate(run, servicer, resources, inputs_of, stack_urn)
     except (ConfigError, CheckError):
         raise
     except Exception as exc:  # a policy's own bug: the engine fails the preview with it too
         raise CheckError(f"policy pack {pack.name} ({pack.main}) raised {type(exc).__name__}: {exc}") from exc
     return result
+
+
+@contextlib.contextmanager
+def _without_gc_pauses() -> Iterator[None]:
+    # The SDK builds every resource's args afresh for each stack policy: hundreds of thousands of
+    # small objects. With the cyclic GC on, its full collections make evaluation grow quadratically
+    # (measured: 10,000 resources 2-3x slower per resource than 1,000); nothing here needs cycles
+    # collected mid-run, so the collector resumes afterwards.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _evaluate(
+    run: _Evaluation,
+    servicer: Any,
+    resources: Sequence[RecordedResource],
+    inputs_of: dict[str, Mapping[str, Any]],
+    stack_urn: str | None,
+) -> None:
+    """Remediate, then Analyze each resource in order, then AnalyzeStack once: the engine's sequence."""
+    pack, result, levels = run.pack, run.result, run.levels
+    by_urn = {r.urn: r for r in resources}
+    types = {r.urn: r.type for r in resources}
+    remediating = any(levels.get(p.name) == "remediate" for p in pack.policies if p.kind == "resource")
+    active_resource = any(levels.get(p.name) != "disabled" for p in pack.policies if p.kind == "resource")
+    for resource in resources:
+        inputs: Mapping[str, Any] = resource.inputs
+        provider = _provider_message(resource, by_urn)
+        if remediating:
+            fixed = servicer.Remediate(_analyze_request(resource, inputs, provider), None)
+            for remediation in fixed.remediations:
+                if remediation.diagnostic:
+                    run.diagnostics(_advisory(remediation, pack), resource.urn, types)
+                else:
+                    inputs = json_format.MessageToDict(remediation.properties)
+                    result.remediations.append((remediation.policyName, resource.urn))
+            for na in fixed.not_applicable:
+                result.not_applicable.append((na.policy_name, resource.urn, na.reason))
+        inputs_of[resource.urn] = inputs
+        if active_resource:
+            run.diagnostics(servicer.Analyze(_analyze_request(resource, inputs, provider), None), resource.urn, types)
+    if any(levels.get(p.name) != "disabled" for p in pack.policies if p.kind == "stack"):
+        stack_request = proto.AnalyzeStackRequest()
+        for resource in resources:
+            stack_request.resources.append(_stack_resource(resource, inputs_of, by_urn))
+        response = servicer.AnalyzeStack(stack_request, None)
+        before = len(result.violations)
+        run.diagnostics(response, "", types)
+        for i in range(before, len(result.violations)):
+            v = result.violations[i]
+            if not v.urn and stack_urn:
+                result.violations[i] = Violation(
+                    **{**v.__dict__, "urn": stack_urn, "resource_type": "pulumi:pulumi:Stack"}
+                )
 
 
 def _advisory(remediation: Any, pack: PolicyPackHandle) -> Any:
