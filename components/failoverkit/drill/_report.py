@@ -170,6 +170,14 @@ def write_chart(result: DrillResult, path: Path) -> Path:
         if value is not None and origin is not None:
             ax.axvline(origin + value, color="tab:green", ls=":", lw=1)
             ax.annotate(f"{label} {value:.2f} s", (origin + value, len(keys) + 0.2), fontsize=8, color="tab:green")
+    # Shade the time the fault was in effect; leave room right of the last budget line for its label.
+    fault_end = result.lifted_at if result.lifted_at is not None else (tl[-1].t if tl else 0.0)
+    ax.axvspan(0, fault_end, color="tab:red", alpha=0.06, lw=0)
+    right = max([s.t for s in tl] + [result.failover_budget.seconds])
+    if result.lifted_at is not None:
+        right = max(right, result.lifted_at + result.failback_budget.seconds)
+    left = min([s.t for s in tl] + [0.0])
+    ax.set_xlim(left - 0.3, right + max(1.0, 0.12 * (right - left)))
     ax.set_yticks(list(rows.values()), list(rows.keys()))
     ax.set_ylim(-0.8, len(keys) + 0.8)
     ax.set_xlabel("seconds since the fault was injected")
