@@ -47,8 +47,12 @@ class _BothZones:
         ttl_seconds: int = 300,
     ) -> pulumi.Resource:
         first, second = self._zones
-        second.record(f"{name}-secondary", record_name=record_name, record_type=record_type, value=value, ttl_seconds=ttl_seconds)
-        return first.record(name, record_name=record_name, record_type=record_type, value=value, ttl_seconds=ttl_seconds)
+        second.record(
+            f"{name}-secondary", record_name=record_name, record_type=record_type, value=value, ttl_seconds=ttl_seconds
+        )
+        return first.record(
+            name, record_name=record_name, record_type=record_type, value=value, ttl_seconds=ttl_seconds
+        )
 
 
 def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
@@ -64,6 +68,7 @@ def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
         "port": endpoint.port,
         "protocol": endpoint.protocol,
         "healthUrl": endpoint.health_url,
+        "staticIp": endpoint.static_ip,
     }
 
 
@@ -74,7 +79,7 @@ class FailoverApp(pulumi.ComponentResource):
     url: pulumi.Output[str]
     """``https://<hostname>/`` (``http://<hostname>:<port>/`` on simulated targets)."""
     endpoints: pulumi.Output[list[dict[str, Any]]]
-    """Per target, primary first: cloud, region, originHostname, port, protocol, healthUrl."""
+    """Per target, primary first: key, cloud, region, priority, originHostname, port, protocol, healthUrl, staticIp."""
     placements: pulumi.Output[list[str]]
     """``cloud/region`` of every target, primary first."""
     failover_budget_seconds: pulumi.Output[float]
@@ -110,6 +115,9 @@ class FailoverApp(pulumi.ComponentResource):
                 "failoverBudgetFormula": budget.formula,
                 "rtoSeconds": spec.rto_seconds,
                 "tags": workload_tags(spec.app),
+                # Policies read the workload and its criticality straight off the component, too.
+                "workload": spec.app.name,
+                "criticality": spec.app.criticality.value,
                 "dns": self.dns_info,
             }
         )
