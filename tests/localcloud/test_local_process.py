@@ -116,3 +116,12 @@ def test_read_record_tolerates_missing_and_garbled_files(tmp_path: Path) -> None
     garbled = tmp_path / "garbled.pid"
     garbled.write_text("{not json")
     assert process.read_record(garbled) is None
+
+
+def test_an_address_already_in_use_is_refused_before_starting(start_app: StartApp, state: Path) -> None:
+    first, record = start_app("first")
+    squatted = dataclasses.replace(demo_launch(state, "second"), address=first.address, port=first.port)
+    with pytest.raises(process.ProcessError, match="already in use by another process"):
+        process.start(squatted)
+    assert not squatted.pid_path.exists()
+    assert process.is_running(record)

@@ -193,7 +193,12 @@ def is_running(record: ProcessRecord) -> bool:
     fields = _stat_fields(record.pid)
     if fields is None or fields[2] in ("Z", "X"):
         return False
-    return int(fields[21]) == record.start_ticks and _cmdline(record.pid) == record.argv
+    if int(fields[21]) != record.start_ticks:
+        return False
+    # An exiting process has already dropped its memory (empty cmdline) but may still hold its
+    # sockets until it is a zombie: count it as running, or a restart would race for the port.
+    argv = _cmdline(record.pid)
+    return argv is not None and (argv == record.argv or argv == ())
 
 
 def read_record(pid_path: Path) -> ProcessRecord | None:
@@ -227,6 +232,12 @@ def start(launch: Launch, timeout: float = START_TIMEOUT_SECONDS) -> ProcessReco
     Raises ProcessError (with the log tail) if it exits or does not listen within ``timeout``;
     the process is stopped first so nothing is left behind.
     """
+    if _accepts_tcp(launch.address, launch.port):
+        # Else we would mistake the squatter for our process coming up.
+        raise ProcessError(
+            f"{launch.name}: {launch.address}:{launch.port} is already in use by another process; "
+            "stop it (or give this target another address) and retry"
+        )
     save_launch(launch)
     launch.log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **launch.env}
@@ -257,7 +268,7 @@ def start(launch: Launch, timeout: float = START_TIMEOUT_SECONDS) -> ProcessReco
                 f"{launch.name}: exited with {child.returncode} before listening on {launch.address}:{launch.port}",
                 log_tail(launch.log_path),
             )
-        if _accepts_tcp(launch.address, launch.port):
+        if _accepts_tcp(launch.address, launch.port) and child.poll() is None:
             return record
         if time.monotonic() > deadline:
             stop(record, pid_path=launch.pid_path)
