@@ -10,8 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -162,8 +166,14 @@ def test_ctrl_c_mid_drill_restores_a_hung_target(sandbox: tuple[LocalSandbox, di
 def test_a_standby_that_is_not_serving_is_refused(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
     _, outputs = sandbox
     plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy", target="gcp-europe-west1")
-    with pytest.raises(DrillError, match="not the one serving"):
-        execute(plan)
+    assert plan.dns_server is not None
+    fetch = HttpFetcher(plan.hostname, plan.port)
+    observer = Observer(plan, resolve=dns_resolver(*plan.dns_server), fetch=fetch)
+    try:
+        with pytest.raises(DrillError, match=r"not the one serving.*DNS answers 127\.0\.66\.1 \(aws-us-east-1\)"):
+            run_drill(plan, make_injector(plan), observer, baseline_seconds=1.0)
+    finally:
+        fetch.close()
     assert _fault_mode(sandbox[0], "127.0.66.2") == "none"  # refused before anything was injected
 
 
@@ -198,3 +208,32 @@ def test_unhealthy_and_slow_refuse_an_app_without_the_fault_endpoint() -> None:
         server.shutdown()
         server.server_close()
     assert os.path.exists("/proc/self")  # sanity: we are on Linux, where the process faults apply
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupting_the_command_restores_the_target(
+    sandbox: tuple[LocalSandbox, dict[str, Any]], tmp_path: Path, sig: signal.Signals
+) -> None:
+    box, outputs = sandbox
+    record = _pid_of(box, "shop-aws-us-east-1")
+    outputs_file = tmp_path / "outputs.json"
+    outputs_file.write_text(json.dumps(outputs))
+    code = "import sys; from failoverkit.cli import main; sys.exit(main())"
+    argv = [sys.executable, "-c", code, "drill", "--stack", "sandbox", "--outputs-file", str(outputs_file)]
+    with subprocess.Popen(
+        [*argv, "--fault", "hang"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    ) as child:
+        try:
+            assert child.stderr is not None
+            deadline = time.monotonic() + 30
+            for line in child.stderr:  # wait until the fault is in effect
+                if "hang injected" in line or time.monotonic() > deadline:
+                    break
+            assert _state(record.pid) == "T"
+            child.send_signal(sig)
+            assert child.wait(timeout=30) == 130
+            assert "target restored" in child.stderr.read()
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert process.is_running(record) and _state(record.pid) != "T"

@@ -193,8 +193,13 @@ def run_drill(
     progress: Progress | None = None,
     hold_seconds: float = 1.0,
     poll_seconds: float = 0.05,
+    baseline_seconds: float | None = None,
 ) -> DrillResult:
-    """Run one drill and return its result; raise DrillError when it cannot start (nothing injected then)."""
+    """Run one drill and return its result; raise DrillError when it cannot start (nothing injected then).
+
+    ``baseline_seconds`` bounds the wait for the target to be serving before the fault
+    (default: the recovery budget + 5 s, so a drill right after another one still starts).
+    """
     progress = progress or NullProgress()
     target = plan.target.key
     hc = plan.health_check
@@ -208,7 +213,7 @@ def run_drill(
     restart: float | None = None
     restored = False
     try:
-        baseline_bound = recovery.seconds + 5
+        baseline_bound = baseline_seconds if baseline_seconds is not None else recovery.seconds + 5
         if not _wait(
             f"baseline: waiting for {target} to serve",
             lambda s: serving(s, target, BASELINE_PROBES),
