@@ -26,11 +26,12 @@ def resolve(infra: Infra, hostname: str, healthy: set[str]) -> str:
     """
     checks = {r.id: r.name.removeprefix("shop-").removesuffix("-r53-health") for r in infra.resources_of(HC)}
     records = [r.inputs for r in infra.resources_of(REC) if "failoverRoutingPolicies" in r.inputs]
-    origins = {
-        r.inputs["name"]: r.name.removeprefix("shop-").removesuffix("-r53-origin")
-        for r in infra.resources_of(REC)
-        if r.name.endswith("-r53-origin")
-    }
+    # Each target's own record <key>.<hostname>: its name and its value both identify the target.
+    origins: dict[str, str] = {}
+    for r in infra.resources_of(REC):
+        if r.name.endswith("-r53-origin"):
+            key = r.name.removeprefix("shop-").removesuffix("-r53-origin")
+            origins[r.inputs["name"]] = origins[r.inputs["records"][0]] = key
 
     def at(name: str) -> dict[str, dict[str, Any]]:
         found = {r["failoverRoutingPolicies"][0]["type"]: r for r in records if r["name"] == name}
@@ -47,8 +48,7 @@ def resolve(infra: Infra, hostname: str, healthy: set[str]) -> str:
     def serve(record: dict[str, Any]) -> str:
         if "aliases" in record:
             return answer(record["aliases"][0]["name"])
-        value = record["records"][0]
-        return origins.get(value) or next(k for k in checks.values() if k.split("-", 1)[1] in value)
+        return origins[record["records"][0]]
 
     def answer(name: str) -> str:
         pair = at(name)
@@ -102,6 +102,14 @@ def test_two_targets_graph_and_properties(recorder: Any) -> None:
         },
     )
     infra.assert_has_resource(REC, {"name": "gcp-us-central1.shop.example.com", "type": "A", "records": ["34.1.1.10"]})
+    infra.assert_has_resource(
+        REC,
+        {
+            "name": "aws-us-east-1.shop.example.com",
+            "type": "CNAME",
+            "records": ["shop-us-east-1-123.us-east-1.elb.amazonaws.com"],
+        },
+    )
     assert record.provider == "route53" and record.fqdn == "shop.example.com"
     assert len(record.health_checks) == 2
 
@@ -111,12 +119,25 @@ def test_child_names_are_stable_and_parented(recorder: Any) -> None:
     assert infra.names(HC) == ["shop-aws-us-east-1-r53-health", "shop-gcp-us-central1-r53-health"]
     assert infra.names(REC) == [
         "shop-aws-cert-validation",
+        "shop-aws-us-east-1-r53-origin",
         "shop-aws-us-east-1-r53-primary",
         "shop-gcp-us-central1-r53-origin",
         "shop-gcp-us-central1-r53-secondary",
     ]
     for r in infra.custom():
         assert infra.ancestors(r) == [COMPONENT, "failoverkit:index:FailoverApp"], r.name
+
+
+def test_a_hostname_origin_is_used_even_with_a_static_ip(recorder: Any) -> None:
+    # Azure hands over its Container Apps FQDN and the environment's IP: the FQDN answers before the
+    # custom domain is bound, so Route 53 checks and routes by name.
+    infra, _ = run_backend(recorder, make_spec("route53", ["aws/us-east-1", "azure/westeurope"]))
+    check = infra.named("shop-azure-westeurope-r53-health")
+    assert check.inputs["fqdn"] == "shop-westeurope.azurecontainerapps.io"
+    assert "ipAddress" not in check.inputs
+    infra.assert_has_resource(
+        REC, {"name": "shop.example.com", "records": ["shop-westeurope.azurecontainerapps.io"], "type": "CNAME"}
+    )
 
 
 def test_zone_id_from_config_or_lookup(recorder: Any) -> None:

@@ -4,15 +4,15 @@ Resource graph (``shop``; three targets k0, k1, k2; ``H`` = hostname)::
 
     failoverkit:dns:Route53Failover  shop-route53
     ├── aws:route53/healthCheck  shop-<k>-r53-health      one per target: HTTPS, path, SNI, 3 checker regions
-    ├── aws:route53/record       shop-<k>-r53-origin      targets with a static IP: <k>.H A <ip>
+    ├── aws:route53/record       shop-<k>-r53-origin      one per target: <k>.H A <ip> or CNAME <origin host>
     ├── aws:route53/record       shop-<k0>-r53-primary    H CNAME PRIMARY -> origin 0, check 0
     ├── aws:route53/record       shop-<k1>-r53-secondary  H CNAME SECONDARY alias -> failover-1.H
     ├── aws:route53/record       shop-<k1>-r53-primary    failover-1.H CNAME PRIMARY -> origin 1, check 1
     └── aws:route53/record       shop-<k2>-r53-secondary  failover-1.H CNAME SECONDARY -> origin 2, check 2
 
 Why CNAMEs everywhere: the failover records at one name must share one type, and
-targets mix hostnames (ALB, Container Apps) with IPs (GCP); an IP target gets its
-own A record under the hostname and the failover CNAME points at it. Why the chain:
+targets mix hostnames (ALB, Container Apps) with IPs (GCP); an IP target's failover
+CNAME points at its own A record ``<key>.<hostname>``. Why the chain:
 a Route 53 failover set holds exactly one PRIMARY and one SECONDARY, so with three
 or more targets the SECONDARY is an alias (``evaluate_target_health``) onto a nested
 failover set at ``failover-<i>.<hostname>``: it counts as healthy while any record
@@ -21,6 +21,8 @@ of that nested set is, which gives strict priority order down the chain.
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Sequence
 
 import pulumi
@@ -41,9 +43,23 @@ def chain_name(hostname: str, level: int) -> str:
     return hostname if level == 0 else f"failover-{level}.{hostname}"
 
 
+def is_ip(value: str) -> bool:
+    """Whether an origin is an IP address (a GCP load balancer) rather than a hostname (ALB, Container Apps)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def origin_record_name(hostname: str, key: str) -> str:
-    """The A record that gives an IP target a name the failover CNAME can point at."""
+    """A target's own name, ``<key>.<hostname>``: A for an address, CNAME for a hostname origin."""
     return f"{key}.{hostname}"
+
+
+def _failover_target(origin_name: str, origin: str) -> str:
+    """What a failover CNAME points at: the origin hostname itself, or the A record of an address origin."""
+    return origin_name if is_ip(origin) else origin
 
 
 class Route53Zone:
@@ -109,6 +125,9 @@ class Route53Failover(pulumi.ComponentResource):
         records: list[pulumi.Resource] = []
         for e in ends:
             https = e.protocol.upper() == "HTTPS"
+            origin = e.origin_hostname
+            # Decided from the origin's actual value: an address is checked by IP with the shared hostname as
+            # Host/SNI (the name its certificate is for); a hostname is checked by its own name.
             check_args = aws.route53.HealthCheckArgs(
                 type="HTTPS" if https else "HTTP",
                 resource_path=e.health_path,
@@ -116,31 +135,32 @@ class Route53Failover(pulumi.ComponentResource):
                 request_interval=int(hc.interval_seconds),
                 failure_threshold=hc.failure_threshold,
                 regions=list(CHECKER_REGIONS),
-                # SNI carries the name the origin's certificate is for; an IP target is checked by address
-                # with the shared hostname as Host/SNI, a hostname target by its own name.
                 enable_sni=https,
-                fqdn=spec.hostname if e.static_ip is not None else e.origin_hostname,
-                ip_address=e.static_ip,
+                fqdn=origin.apply(lambda h: spec.hostname if is_ip(h) else h),
+                ip_address=origin.apply(lambda h: h if is_ip(h) else None),
                 tags={**tags, "Name": f"{spec.app.name} {e.target.placement}"},
             )
             check = aws.route53.HealthCheck(
                 child_name(spec, e.target, "r53-health"), check_args, opts=child_opts(self, e.resources)
             )
             checks.append(check)
-            if e.static_ip is not None:
-                origin = origin_record_name(spec.hostname, e.target.key)
-                records.append(
-                    aws.route53.Record(
-                        child_name(spec, e.target, "r53-origin"),
-                        aws.route53.RecordArgs(
-                            zone_id=self.zone_id, name=origin, type="A", records=[e.static_ip], ttl=spec.dns.ttl_seconds
-                        ),
-                        opts=child_opts(self, e.resources),
-                    )
+            # Every target also gets a stable name of its own (<key>.<hostname>): drills and operators can reach
+            # one target directly, and an address target needs it because failover records here are CNAMEs.
+            origin_name = origin_record_name(spec.hostname, e.target.key)
+            records.append(
+                aws.route53.Record(
+                    child_name(spec, e.target, "r53-origin"),
+                    aws.route53.RecordArgs(
+                        zone_id=self.zone_id,
+                        name=origin_name,
+                        type=origin.apply(lambda h: "A" if is_ip(h) else "CNAME"),
+                        records=[origin],
+                        ttl=spec.dns.ttl_seconds,
+                    ),
+                    opts=child_opts(self, e.resources),
                 )
-                targets.append(origin)
-            else:
-                targets.append(e.origin_hostname)
+            )
+            targets.append(origin.apply(functools.partial(_failover_target, origin_name)))
 
         last = len(ends) - 1
         for level in range(last):
