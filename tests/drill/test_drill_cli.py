@@ -167,3 +167,17 @@ def test_error_messages_keep_brackets_and_do_not_wrap(
     err = capsys.readouterr().err
     assert "stack output 'endpoints[0]': missing or malformed field 'port'" in err
     assert err.count("\n") == 1
+
+
+def test_cloud_stacks_are_refused_before_anything_is_touched(
+    tmp_path: Path, outputs: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cloud = json.loads(json.dumps(outputs))
+    for e in cloud["endpoints"]:
+        e.update(simulated=False, protocol="HTTPS", port=443, originHostname=f"{e['key']}.elb.example.com")
+    del cloud["dns"]["server"]
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(cloud))
+    for fault in ("crash", "unhealthy"):
+        assert run(parse("--stack", "prod", "--outputs-file", str(path), "--fault", fault)) == 2
+        assert "drills run against simulated (local) stacks" in capsys.readouterr().err

@@ -26,7 +26,7 @@ from failoverkit.drill._observer import HttpFetcher, Observer, dns_resolver
 from failoverkit.drill._plan import DrillPlan, Fault
 from failoverkit.drill._report import RichProgress, render_json, render_text, write_chart
 from failoverkit.drill._runner import DrillResult, run_drill
-from failoverkit.errors import FailoverKitError
+from failoverkit.errors import DrillError, FailoverKitError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,8 +94,20 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def require_local(plan: DrillPlan) -> None:
+    """Refuse stacks the drill cannot observe faithfully yet (cloud targets), before touching anything."""
+    cloud = [e.key for e in plan.endpoints if not e.simulated]
+    if cloud or plan.dns_server is None:
+        raise DrillError(
+            f"stack {plan.stack!r}: drills run against simulated (local) stacks for now; "
+            f"{', '.join(cloud) or 'the stack'} has no local DNS server and process to drill. "
+            "Cloud targets need provider-side fault injection (e.g. AWS FIS), which this version does not drive"
+        )
+
+
 def execute(plan: DrillPlan, progress: RichProgress | None = None) -> DrillResult:
     """Run a drill against a deployed local stack with the real observer and injector."""
+    require_local(plan)
     resolve = dns_resolver(*plan.dns_server) if plan.dns_server else dns_resolver(None)
     fetch = HttpFetcher(plan.hostname, plan.port)
     try:
