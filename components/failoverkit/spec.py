@@ -115,7 +115,9 @@ class DnsArgs(TypedDict, total=False):
     secondary: str
     """A second authoritative DNS provider that publishes the same failover. Default: none."""
     zone_id: str
-    """route53: hosted zone id; cloudflare: zone id. Default: looked up by ``zone`` where the provider allows."""
+    """The zone's id at ``provider`` (not the secondary, which looks its zone up by name). route53: hosted zone id
+    (default: looked up by ``zone``); cloudflare: zone id (required); traffic-manager: set it (a Route 53 hosted
+    zone id) when the zone lives in Route 53 rather than Azure DNS."""
     account_id: str
     """cloudflare: account id (monitors and pools live in the account)."""
     resource_group: str
