@@ -282,3 +282,18 @@ def test_observer_background_probing_runs_at_ten_hertz(outputs: dict[str, Any]) 
     gaps = [b.t - a.t for a, b in itertools.pairwise(samples)]
     assert max(gaps) < 0.2
     assert all(s.error == "http: TimeoutError" for s in samples)
+
+
+def test_signals_during_restore_are_held_until_it_is_done() -> None:
+    import os
+    import signal
+
+    from failoverkit.drill._runner import hold_interrupts
+
+    finished = []
+    with pytest.raises(KeyboardInterrupt), hold_interrupts():
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        finished.append("restore")  # still reached: neither signal cut the restore short
+    assert finished == ["restore"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -147,16 +147,18 @@ def wait_bound(budget_seconds: float) -> float:
 
 @contextlib.contextmanager
 def hold_interrupts() -> Iterator[None]:
-    """Defer Ctrl-C while the target is being restored (a half-restored target is worse than a late exit)."""
+    """Defer Ctrl-C and SIGTERM while the target is restored (a half-restored target is worse than a late exit)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     pending: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda signum, frame: pending.append(signum)) for sig in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if pending:
         raise KeyboardInterrupt
 
