@@ -37,6 +37,7 @@ def test_records_every_resource_with_parent_and_provider(project_dir: Path) -> N
         named["site-record"].urn == "urn:pulumi:dev::demo::demo:index:Site$cloudflare:index/record:Record::site-record"
     )
     assert named["site"].outputs == {"token_seen": True}  # the secret placeholder reached the program
+    assert named["demo-dev"].outputs == {"arn0": None, "arn1": None}  # exports land on the stack resource
     assert {r.name for r in resources if r.type == "aws:s3/bucket:Bucket"} == {"bucket-0", "bucket-1"}
 
 

@@ -151,6 +151,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         super().__init__(mocks)
         self.recorded: dict[str, RecordedResource] = {}
+        self.stack_outputs: dict[str, Any] = {}
+        """What the program exported (the root stack resource's outputs)."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's whole qualified type chain, and no ``pulumi:pulumi:Stack$`` prefix.
@@ -244,10 +246,12 @@ def run_program(
     secret_keys: list[str] | None = None,
     preview: bool = False,
     mocks: pulumi_mocks.Mocks | None = None,
+    monitor: RecordingMonitor | None = None,
 ) -> list[RecordedResource]:
     """Run ``program`` under mocks with ``config`` (``ns:key`` -> string) and return what it registered.
 
-    Exceptions the program raises propagate unchanged.
+    Pass a fresh ``monitor`` to read more than the resources afterwards (e.g. ``stack_outputs``);
+    it must not have been used before. Exceptions the program raises propagate unchanged.
     """
     pulumi.runtime.settings.SETTINGS.rpc_manager.clear()
     pulumi.runtime.settings.SETTINGS.outputs.clear()
@@ -255,11 +259,21 @@ def run_program(
     # The SDK keeps the root Stack resource across set_mocks calls; a second run (another stack or
     # project in the same process) would parent its resources to the first run's stack.
     pulumi_settings.ROOT.set(None)
-    monitor = RecordingMonitor(mocks or PlausibleMocks())
+    monitor = monitor or RecordingMonitor(mocks or PlausibleMocks())
     pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
 
     def body() -> None:
         program()
 
     _sync_await(run_pulumi_func(body))
+    root = pulumi_settings.ROOT.get()
+    exports = getattr(root, "outputs", None)
+    if exports:
+        # Under mocks the root stack registered its (empty) outputs before the program ran; read the exports here.
+        monitor.stack_outputs = _sync_await(_resolve(dict(exports)))
     return list(monitor.recorded.values())
+
+
+async def _resolve(exports: dict[str, Any]) -> dict[str, Any]:
+    resolved = await pulumi.Output.from_input(exports).future()
+    return dict(resolved or {})

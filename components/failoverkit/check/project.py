@@ -84,7 +84,7 @@ def config_string(value: Any) -> str:
     return json.dumps(value, separators=(",", ":")) if isinstance(value, (Mapping, list, bool)) else str(value)
 
 
-def _project_defaults(raw: Mapping[str, Any], project: str, path: Path) -> dict[str, Any]:
+def _project_defaults(raw: Mapping[str, Any], project: str) -> dict[str, Any]:
     defaults: dict[str, Any] = {}
     for key, decl in (raw or {}).items():
         full = _full_key(str(key), project)
@@ -149,7 +149,7 @@ def load_project(directory: Path, stack: str, overrides: Iterable[str] = ()) -> 
         listed = ", ".join(known) if known else "none"
         raise CheckError(f"--stack: no stack {stack!r} in {stack_dir} (stacks: {listed})")
 
-    values: dict[str, Any] = _project_defaults(manifest.get("config") or {}, name, manifest_path)
+    values: dict[str, Any] = _project_defaults(manifest.get("config") or {}, name)
     stack_doc = _read_yaml(stack_file) or {}
     if not isinstance(stack_doc, Mapping):
         raise ConfigError(f"{stack_file}: expected a mapping with a config: key")

@@ -23,8 +23,9 @@ import runpy
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from failoverkit.check.mocks import RecordedResource, run_program
+from failoverkit.check.mocks import PlausibleMocks, RecordedResource, RecordingMonitor, run_program
 from failoverkit.check.project import PulumiProject
 
 UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
@@ -69,7 +70,12 @@ def _provider_inputs(package: str, config: dict[str, str], version: str | None) 
 
 
 def add_engine_resources(
-    resources: list[RecordedResource], *, project: str, stack: str, config: dict[str, str]
+    resources: list[RecordedResource],
+    *,
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    stack_outputs: dict[str, Any] | None = None,
 ) -> list[RecordedResource]:
     """Return ``resources`` with the stack resource and the default providers the engine would add.
 
@@ -99,7 +105,12 @@ def add_engine_resources(
             resource = RecordedResource(**{**resource.__dict__, "provider": ref})
         result.append(resource)
     stack_resource = RecordedResource(
-        urn=root, type="pulumi:pulumi:Stack", name=f"{project}-{stack}", inputs={}, custom=False
+        urn=root,
+        type="pulumi:pulumi:Stack",
+        name=f"{project}-{stack}",
+        inputs={},
+        custom=False,
+        outputs=dict(stack_outputs or {}),  # the program's exports, as stack policies see them
     )
     return [stack_resource, *providers.values(), *result]
 
@@ -148,6 +159,7 @@ def run_project(project: PulumiProject, *, preview: bool = False) -> list[Record
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
+    monitor = RecordingMonitor(PlausibleMocks())
     with _program_environment(project):
         recorded = run_program(
             program,
@@ -156,5 +168,8 @@ def run_project(project: PulumiProject, *, preview: bool = False) -> list[Record
             config=project.config,
             secret_keys=project.secret_keys,
             preview=preview,
+            monitor=monitor,
         )
-    return add_engine_resources(recorded, project=project.name, stack=project.stack, config=project.config)
+    return add_engine_resources(
+        recorded, project=project.name, stack=project.stack, config=project.config, stack_outputs=monitor.stack_outputs
+    )
