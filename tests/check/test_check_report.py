@@ -181,3 +181,12 @@ def test_secret_values_never_reach_the_output(project_dir: Path, pack_dir: Path,
         cli([str(project_dir), "--stack", "dev", "--policy-pack", str(pack_dir), "--format", fmt, "--verbose"])
         captured = capsys.readouterr()
         assert "AAAABBBB" not in captured.out + captured.err
+
+
+def test_what_the_program_prints_stays_out_of_the_json(project_dir: Path, capsys: Any) -> None:
+    main = project_dir / "__main__.py"
+    main.write_text("print('hello from the program')\n" + main.read_text())
+    assert cli([str(project_dir), "--stack", "dev", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["stack"] == "dev"
+    assert "hello from the program" in captured.err

@@ -18,6 +18,7 @@ The lead's ``cli.py`` wires :func:`add_arguments` and :func:`run` into ``failove
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import traceback
 from collections.abc import Sequence
@@ -92,21 +93,23 @@ def check_project(
     # Read every input first: a bad pack or pack config is reported before the program runs.
     pack_configs = [read_policy_pack_config(p) for p in policy_pack_configs] or [{} for _ in policy_packs]
     project = load_project(directory, stack, config)
-    packs = [load_policy_pack(p) for p in policy_packs]
-    try:
-        resources = run_project(project)
-    except ConfigError:
-        raise
-    except Exception as exc:
-        config_error = _config_error_in(exc)
-        if config_error is not None:
-            raise config_error from exc
-        raise ProgramError(project.main, exc) from exc
-    root = stack_urn(project.name, project.stack)
-    results = [
-        evaluate_pack(pack, resources, config=cfg, stack_urn=root)
-        for pack, cfg in zip(packs, pack_configs, strict=True)
-    ]
+    # What programs and packs print goes to stderr: stdout carries the report (JSON, SARIF).
+    with contextlib.redirect_stdout(sys.stderr):
+        packs = [load_policy_pack(p) for p in policy_packs]
+        try:
+            resources = run_project(project)
+        except ConfigError:
+            raise
+        except Exception as exc:
+            config_error = _config_error_in(exc)
+            if config_error is not None:
+                raise config_error from exc
+            raise ProgramError(project.main, exc) from exc
+        root = stack_urn(project.name, project.stack)
+        results = [
+            evaluate_pack(pack, resources, config=cfg, stack_urn=root)
+            for pack, cfg in zip(packs, pack_configs, strict=True)
+        ]
     return CheckResult(project=project, resources=resources, packs=results)
 
 
