@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pytest
 from dns_testkit import CF_ACCOUNT, CF_ZONE, config, make_spec, run_backend
-from failoverkit.check.mocks import PlausibleMocks
+from failoverkit.check.mocks import PlausibleMocks, run_program
+from failoverkit.dns import cloudflare as backend
 from failoverkit.errors import ConfigError
 from failoverkit.spec import parse_spec
 
@@ -95,6 +97,28 @@ def test_children_are_parented_and_described_with_the_workload(recorder: Any) ->
         assert infra.ancestors(r)[0] == "failoverkit:dns:CloudflareFailover", r.name
         text = r.inputs.get("description") or r.inputs.get("comment")
         assert "workload=shop" in text and "managed-by=failoverkit" in text, r.name
+
+
+@pytest.mark.parametrize(("secret", "warned"), [(False, True), (True, False)])
+def test_a_plain_text_api_token_is_warned_about_without_its_value(
+    monkeypatch: pytest.MonkeyPatch, secret: bool, warned: bool
+) -> None:
+    messages: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda msg, *a, **k: messages.append(msg))
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("failoverkit:index:FailoverApp", "shop", None)
+        backend.open(make_spec("cloudflare"), parent)
+
+    run_program(
+        program,
+        project="failoverkit",
+        stack="test",
+        config={"cloudflare:apiToken": "tok-s3cr3t"},
+        secret_keys=["cloudflare:apiToken"] if secret else [],
+    )
+    assert messages == ([backend.PLAIN_TEXT_TOKEN_WARNING] if warned else [])
+    assert not any("tok-s3cr3t" in m for m in messages)
 
 
 class _ZoneLookupMocks(PlausibleMocks):

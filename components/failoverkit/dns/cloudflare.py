@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import pulumi
 import pulumi_cloudflare as cloudflare
+from pulumi.runtime.config import get_config, is_config_secret
 
 from failoverkit.budget import CLOUDFLARE_RETRIES
 from failoverkit.clouds import Endpoint, Zone
@@ -28,8 +29,23 @@ from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import backend_name, child_name, child_opts, ordered, tag_text
 from failoverkit.spec import DnsProvider, FailoverSpec
 
+API_TOKEN_KEY = "cloudflare:apiToken"
+"""The provider's own config key for the API token; the kit only checks that it is stored as a secret."""
+PLAIN_TEXT_TOKEN_WARNING = (
+    f"{API_TOKEN_KEY} is stored in plain text in the stack config; "
+    f"run `pulumi config set --secret {API_TOKEN_KEY} <token>` so it is encrypted"
+)
+
 CHECK_REGIONS = ("WNAM", "ENAM", "WEU")
 """Three monitoring regions (each probes from 3 data centers): a single region's trouble doesn't decide."""
+
+
+def warn_if_token_in_plain_text() -> bool:
+    """Warn (without the value) when the API token is set but not as a secret; True if it warned."""
+    if get_config(API_TOKEN_KEY) is None or is_config_secret(API_TOKEN_KEY):
+        return False
+    pulumi.log.warn(PLAIN_TEXT_TOKEN_WARNING)
+    return True
 
 
 class CloudflareZone:
@@ -77,6 +93,7 @@ class CloudflareFailover(pulumi.ComponentResource):
         if spec.dns.account_id is None:  # parse_spec refuses this; guard direct callers
             raise ValueError("cloudflare needs dns.accountId")
         self.account_id = spec.dns.account_id
+        warn_if_token_in_plain_text()
         if spec.dns.provider is DnsProvider.CLOUDFLARE and spec.dns.zone_id:
             self.zone_id = pulumi.Output.from_input(spec.dns.zone_id)
         else:
