@@ -190,3 +190,27 @@ def test_remediation_rewrites_inputs_before_analysis(project_dir: Path, tmp_path
     result = check_project(project_dir, "bad", policy_packs=[tmp_path / "fix"])
     assert result.violations == []
     assert result.packs[0].remediations == [("privatise", "urn:pulumi:bad::demo::aws:s3/bucket:Bucket::bucket-0")]
+
+
+def test_assets_reach_policies_as_assets(project_dir: Path, tmp_path: Path, write_file: Any) -> None:
+    write_file(
+        project_dir / "__main__.py",
+        """
+        import pulumi
+        pulumi.CustomResource("aws:lambda/function:Function", "fn", {"code": pulumi.StringAsset("print(1)")})
+        """,
+    )
+    write_file(
+        tmp_path / "assets" / "__main__.py",
+        """
+        import pulumi
+        from pulumi_policy import PolicyPack, ResourceValidationPolicy
+        def code(args, report):
+            c = args.props.get("code")
+            if c is not None:
+                report(f"{type(c).__name__}: {c.text}")
+        PolicyPack("assets", [ResourceValidationPolicy(name="code", description="d", validate=code)])
+        """,
+    )
+    result = check_project(project_dir, "dev", policy_packs=[tmp_path / "assets"])
+    assert [v.message for v in result.violations] == ["d\nStringAsset: print(1)"]

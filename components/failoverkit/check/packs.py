@@ -35,10 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pulumi_policy.policy as sdk
 import yaml
 from google.protobuf import json_format, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime import proto
+from pulumi_policy.deserialize import serialize_properties
 
 from failoverkit.check.mocks import RecordedResource
 from failoverkit.errors import CheckError, ConfigError
@@ -374,18 +376,16 @@ def _schema_problems(properties: Mapping[str, Any], required: Sequence[str], con
 
 
 def _jsonable(value: Any) -> Any:
-    # Resource references and other SDK objects reach the analyzer as plain values; keep the struct valid.
+    # Assets and archives travel in their signature encoding; anything else unexpected as text.
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
-    urn = getattr(value, "urn", None)
-    future = getattr(urn, "future", None)
-    if future is not None:
-        with contextlib.suppress(Exception):
-            return str(future().result())
+    if isinstance(value, (pulumi.Asset, pulumi.Archive)):
+        # The analyzer protocol's own encoding, which the SDK turns back into Asset/Archive objects.
+        return _jsonable(serialize_properties({"value": value})["value"])
     return str(value)
 
 
