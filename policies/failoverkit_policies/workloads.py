@@ -86,11 +86,15 @@ class Workload:
         return out
 
     def where(self) -> str:
-        """``aws/us-east-1 (shop-aws-us-east-1), ...`` for messages."""
-        places = self.placements()
-        if not places:
+        """``aws/us-east-1 (shop-aws-us-east-1-alb, shop-aws-us-east-1-service), gcp/...`` for messages."""
+        grouped: dict[str, list[str]] = {}
+        for cloud, region, what in self.placements():
+            names = grouped.setdefault(f"{cloud}/{region or '?'}", [])
+            if what not in names:
+                names.append(what)
+        if not grouped:
             return "no compute the pack can see"
-        return ", ".join(f"{cloud}/{region or '?'} ({what})" for cloud, region, what in places)
+        return ", ".join(f"{label} ({', '.join(names)})" for label, names in grouped.items())
 
     def primary_cloud(self) -> str | None:
         """The primary's cloud: the component's first placement, else the first compute registered."""

@@ -74,9 +74,9 @@ def test_workload_without_any_failover_dns() -> None:
     b.remove(*[n for n, s in b.specs.items() if "route53" in s.type or "cloudflare:index" in s.type])
     [(message, urn)] = HEALTH.run(b.args())
     assert message.startswith(
-        'Critical workload "shop" runs at aws/us-east-1 (shop-aws-us-east-1-cluster), aws/us-east-1 '
-        "(shop-aws-us-east-1-service), aws/us-east-1 (shop-aws-us-east-1-alb), gcp/us-central1 "
-        "(shop-gcp-us-central1-run) but no health-checked failover DNS fronts it"
+        'Critical workload "shop" runs at aws/us-east-1 (shop-aws-us-east-1-cluster, shop-aws-us-east-1-service, '
+        "shop-aws-us-east-1-alb), gcp/us-central1 (shop-gcp-us-central1-run) but no health-checked failover DNS "
+        "fronts it"
     )
     assert urn == b.urn("shop")
 
