@@ -9,7 +9,7 @@ from failoverkit_policies.base import Context, FailoverPolicy, first_urn, plural
 ID = "critical-workload-multi-region"
 
 MESSAGE = (
-    'Critical workload "{workload}" runs in {count}: {regions} ({where}). It needs compute in at least {minimum} '
+    'Critical workload "{workload}" runs in {count}: {where}. It needs compute in at least {minimum} '
     "distinct regions so that one region's outage cannot take it down: add a standby target in another region "
     "(preferably on another provider) behind the health-checked failover DNS record."
 )
@@ -28,7 +28,6 @@ def check(ctx: Context, report: ReportViolation) -> None:
         message = MESSAGE.format(
             workload=w.name,
             count=plural(len(regions), "region"),
-            regions=", ".join(regions) or "none known",
             where=w.where(),
             minimum=minimum,
         )

@@ -87,7 +87,8 @@ def test_three_clouds_pass_min_providers_three_and_two_do_not() -> None:
 def test_min_regions_override() -> None:
     assert MULTI_REGION.run(cloud_baseline().args({"minRegions": 2.0})) == []
     [(message, _)] = MULTI_REGION.run(cloud_baseline().args({"minRegions": 3.0}))
-    assert "runs in 2 regions: aws/us-east-1, gcp/us-central1" in message
+    assert "runs in 2 regions: aws/us-east-1 (shop-aws-us-east-1-cluster, " in message
+    assert "gcp/us-central1 (shop-gcp-us-central1-run). It needs compute in at least 3 distinct regions" in message
 
 
 def test_custom_tag_keys_and_values() -> None:
