@@ -94,7 +94,10 @@ class Workload:
                 names.append(what)
         if not grouped:
             return "no compute the pack can see"
-        return ", ".join(f"{label} ({', '.join(names)})" for label, names in grouped.items())
+        # The engine reports resources in no fixed order: primary first when the component says which it is.
+        declared = self.declared_placements
+        rank = sorted(grouped, key=lambda label: (declared.index(label) if label in declared else len(declared), label))
+        return ", ".join(f"{label} ({', '.join(grouped[label])})" for label in rank)
 
     def primary_cloud(self) -> str | None:
         """The primary's cloud: the component's first placement, else the first compute registered."""
