@@ -8,12 +8,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from failoverkit.engine import PINNED_VERSION, EngineSettings
 
 pytestmark = pytest.mark.engine
 
-TINY_PROGRAM = '''
+TINY_PROGRAM = """
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, ResourceProvider
 
@@ -39,7 +38,7 @@ class Pair(pulumi.ComponentResource):
 
 pair = Pair("pair")
 pulumi.export("doubled", pair.counter.doubled)
-'''
+"""
 
 
 @pytest.fixture
@@ -75,7 +74,9 @@ def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_proje
     settings = EngineSettings(tiny_project, "local-tiny")
     checkpoint = settings.backend_dir / ".pulumi" / "stacks" / "tiny" / "local-tiny.json"
     state = json.loads(checkpoint.read_text())
-    outputs = next(r["outputs"] for r in state["checkpoint"]["latest"]["resources"] if r["type"] == "pulumi:pulumi:Stack")
+    outputs = next(
+        r["outputs"] for r in state["checkpoint"]["latest"]["resources"] if r["type"] == "pulumi:pulumi:Stack"
+    )
     assert outputs["doubled"] == 42
 
     down = failoverkit_cli("destroy", *base, "--yes")
