@@ -1,10 +1,10 @@
 """The one error tree of failoverkit.
 
-    FailoverKitError
-    ├── ConfigError (ValueError)   bad user intent; refused before any resource exists
-    ├── EngineError                the Pulumi engine is missing or an operation failed
-    ├── DrillError                 a drill could not inject, observe or restore a fault
-    └── CheckError                 `failoverkit check` could not load a program or pack
+FailoverKitError
+├── ConfigError (ValueError)   bad user intent; refused before any resource exists
+├── EngineError                the Pulumi engine is missing or an operation failed
+├── DrillError                 a drill could not inject, observe or restore a fault
+└── CheckError                 `failoverkit check` could not load a program or pack
 """
 
 from __future__ import annotations

@@ -24,14 +24,14 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypedDict
 
 from failoverkit import budget
 from failoverkit.errors import ConfigError
 
 
-class Cloud(str, Enum):
+class Cloud(StrEnum):
     """A cloud a target runs in."""
 
     AWS = "aws"
@@ -39,14 +39,14 @@ class Cloud(str, Enum):
     AZURE = "azure"
 
 
-class Criticality(str, Enum):
+class Criticality(StrEnum):
     """How the policy pack treats the workload: critical ones must span providers and regions."""
 
     CRITICAL = "critical"
     STANDARD = "standard"
 
 
-class DnsProvider(str, Enum):
+class DnsProvider(StrEnum):
     """Who answers for the shared hostname and runs the health checks."""
 
     ROUTE53 = "route53"
@@ -533,7 +533,10 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
     seen: dict[str, int] = {}
     for t in targets:
         if t.key in seen:
-            problems.append(f"targets[{t.priority}]: {t.placement} repeats targets[{seen[t.key]}]; each target needs its own cloud/region")
+            problems.append(
+                f"targets[{t.priority}]: {t.placement} repeats targets[{seen[t.key]}]; "
+                "each target needs its own cloud/region"
+            )
         seen.setdefault(t.key, t.priority)
     addresses = [t.address for t in targets if t.address]
     for t in targets:
