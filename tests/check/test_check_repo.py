@@ -58,3 +58,23 @@ def test_local_default_providers_are_synthesised() -> None:
     dynamic = [r for r in result.resources if r.type == "pulumi:providers:pulumi-python"]
     assert len(dynamic) == 1
     assert dynamic[0].inputs["failoverkit:hostname"] == "shop.failoverkit.test"
+
+
+EXAMPLES = [
+    (project.parent, stack)
+    for project in sorted((REPO / "examples").glob("*/Pulumi.yaml"))
+    for stack in available_stacks(project.parent)
+]
+
+
+@pytest.mark.parametrize(("project", "stack"), EXAMPLES, ids=[f"{p.name}-{s}" for p, s in EXAMPLES])
+def test_example_projects_pass_the_pack(project: Path, stack: str) -> None:
+    # Hand-written user programs (explicit providers, their own resources beside FailoverApp) work too.
+    result = check_project(project, stack, policy_packs=[PACK])
+    assert result.exit_code == 0, [v.message for v in result.mandatory]
+    assert any(r.type == "failoverkit:index:FailoverApp" for r in result.resources)
+
+
+def test_every_example_has_a_stack() -> None:
+    projects = sorted(p.parent for p in (REPO / "examples").glob("*/Pulumi.yaml"))
+    assert {p for p, _ in EXAMPLES} == set(projects)
