@@ -94,7 +94,8 @@ def test_target_group_health_checks_the_health_path(infra: Infra) -> None:
 
 def test_https_listener_serves_a_dns_validated_certificate_for_the_hostname(infra: Infra) -> None:
     infra.assert_has_resource("aws:acm/certificate:Certificate", {"domainName": HOSTNAME, "validationMethod": "DNS"})
-    record = infra.assert_has_resource(FAKE_RECORD_TYPE, {"recordType": "CNAME"})
+    record = infra.named("shop-aws-cert-validation")  # the gcp target writes a CNAME of its own
+    assert record.inputs["recordType"] == "CNAME"
     assert record.inputs["value"].endswith(".acm-validations.aws.")
     validation = infra.assert_has_resource("aws:acm/certificateValidation:CertificateValidation")
     assert record.urn in validation.dependencies
