@@ -1,4 +1,7 @@
-"""Real drills: demo-app targets and the failover DNS server as real processes on 127.0.66.x, one per fault kind.
+"""Real drills: demo-app targets and the failover DNS server as real processes on loopback, one per fault kind.
+
+Each sandbox takes a random 127.66.N.0/24 block of its own (targets .1-.3, DNS .53), so
+concurrent runs of this suite (two engineers, CI beside a dev run) never fight over an address.
 
 Fast health checks (0.25 s x 2, timeout 0.15 s, TTL 1) keep each drill to a
 few seconds. Every test asserts failover and failback observed within budget,
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -36,7 +40,9 @@ pytestmark = pytest.mark.drill
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[tuple[LocalSandbox, dict[str, Any]]]:
-    box = LocalSandbox(tmp_path / "state")
+    block = f"127.66.{random.randint(1, 254)}"
+    addresses = (f"{block}.1", f"{block}.2", f"{block}.3")
+    box = LocalSandbox(tmp_path / "state", addresses=addresses, dns_address=f"{block}.53")
     outputs = box.start()
     pids = {launch.name: process.read_record(launch.pid_path) for launch in box.launches}
     try:
@@ -125,7 +131,7 @@ def test_endpoint_fault_drill(sandbox: tuple[LocalSandbox, dict[str, Any]], faul
     plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault=fault, target="aws")
     result = execute(plan)
     _assert_within_budget(result)
-    assert _fault_mode(box, "127.0.66.1") == "none"
+    assert _fault_mode(box, box.addresses[0]) == "none"
 
 
 def test_ctrl_c_mid_drill_restores_a_hung_target(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
@@ -159,7 +165,7 @@ def test_ctrl_c_mid_drill_restores_a_hung_target(sandbox: tuple[LocalSandbox, di
     finally:
         fetch.close()
     assert process.is_running(record) and _state(record.pid) != "T"
-    reply = httpx.get("http://127.0.66.1:18080/", timeout=2, trust_env=False)
+    reply = httpx.get(f"http://{box.addresses[0]}:{box.port}/", timeout=2, trust_env=False)
     assert reply.status_code == 200
 
 
@@ -170,11 +176,11 @@ def test_a_standby_that_is_not_serving_is_refused(sandbox: tuple[LocalSandbox, d
     fetch = HttpFetcher(plan.hostname, plan.port)
     observer = Observer(plan, resolve=dns_resolver(*plan.dns_server), fetch=fetch)
     try:
-        with pytest.raises(DrillError, match=r"not the one serving.*DNS answers 127\.0\.66\.1 \(aws-us-east-1\)"):
+        with pytest.raises(DrillError, match=r"not the one serving.*DNS answers [0-9.]+ \(aws-us-east-1\)"):
             run_drill(plan, make_injector(plan), observer, baseline_seconds=1.0)
     finally:
         fetch.close()
-    assert _fault_mode(sandbox[0], "127.0.66.2") == "none"  # refused before anything was injected
+    assert _fault_mode(sandbox[0], sandbox[0].addresses[1]) == "none"  # refused before anything was injected
 
 
 class _PlainApp(BaseHTTPRequestHandler):
