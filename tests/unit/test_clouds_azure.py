@@ -66,6 +66,17 @@ def test_container_app_has_external_ingress_on_the_port_and_probes(infra: Infra)
     assert all(p["httpGet"] == {"path": "/healthz", "port": 8080, "scheme": "HTTP"} for p in probes.values())
 
 
+def test_probes_stay_within_container_apps_limits(infra: Infra) -> None:
+    # Limits from the API reference: failureThreshold 1-10, periodSeconds 1-240; timeout below the period.
+    (container,) = infra.assert_has_resource(APP).inputs["template"]["containers"]
+    for p in container["probes"]:
+        assert 1 <= p["failureThreshold"] <= 10, p
+        assert 1 <= p["periodSeconds"] <= 240, p
+        assert p["timeoutSeconds"] < p["periodSeconds"], p
+    startup = next(p for p in container["probes"] if p["type"] == "Startup")
+    assert startup["failureThreshold"] * startup["periodSeconds"] >= 60, "a slow start gets a minute"
+
+
 def test_default_critical_app_keeps_two_replicas(infra: Infra) -> None:
     infra.assert_has_resource(APP, {"template": {"scale": {"minReplicas": 2, "maxReplicas": 10}}})
 

@@ -71,6 +71,17 @@ def test_cloud_run_service_runs_the_image_with_probes_on_the_health_path(infra: 
     )
 
 
+def test_probes_stay_within_cloud_run_limits(infra: Infra) -> None:
+    # Limits from the API reference: startup period <= 240 s; timeout below the period.
+    (container,) = infra.assert_has_resource(RUN).inputs["template"]["containers"]
+    for kind in ("startupProbe", "livenessProbe"):
+        probe = container[kind]
+        assert probe["timeoutSeconds"] < probe["periodSeconds"] <= 240, probe
+        assert probe["failureThreshold"] >= 1
+    startup = container["startupProbe"]
+    assert startup["failureThreshold"] * startup["periodSeconds"] >= 60, "a slow start gets a minute"
+
+
 def test_default_critical_app_keeps_one_instance_warm(infra: Infra) -> None:
     infra.assert_has_resource(RUN, {"template": {"scaling": {"minInstanceCount": 1, "maxInstanceCount": 10}}})
 

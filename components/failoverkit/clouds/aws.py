@@ -257,7 +257,7 @@ def _certificate(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.
         domain_name=spec.hostname,
         validation_method="DNS",
         tags=workload_tags(spec.app),
-        opts=pulumi.ResourceOptions(parent=parent, replace_on_changes=["domainName"]),
+        opts=child_opts(parent),
     )
     option = cert.domain_validation_options.apply(lambda options: options[0])
     record_name = option.apply(lambda o: o.resource_record_name or "")

@@ -181,7 +181,10 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
 
 
 def _probes(spec: FailoverSpec) -> list[azure.app.ContainerAppProbeArgs]:
-    """Startup (up to 60 s to come up), liveness (restart a stuck replica), readiness (leave rotation)."""
+    """Startup (up to 60 s to come up), liveness (restart a stuck replica), readiness (leave rotation).
+
+    Container Apps allows failureThreshold 1-10 and periodSeconds 1-240: the startup window is 10 x 6 s.
+    """
     app = spec.app
 
     def probe(kind: str, period: int, failures: int) -> azure.app.ContainerAppProbeArgs:
@@ -193,4 +196,4 @@ def _probes(spec: FailoverSpec) -> list[azure.app.ContainerAppProbeArgs]:
             timeout_seconds=3,
         )
 
-    return [probe("Startup", 5, 12), probe("Liveness", 15, 3), probe("Readiness", 10, 3)]
+    return [probe("Startup", 6, 10), probe("Liveness", 15, 3), probe("Readiness", 10, 3)]
