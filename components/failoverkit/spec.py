@@ -571,6 +571,11 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
         if not targets[0].simulated and dns.provider is DnsProvider.LOCAL:
             problems.append("dns.provider: local serves only simulated targets (simulated: true on every target)")
     azure = [t for t in targets if t.cloud is Cloud.AZURE and not t.simulated]
+    if azure and root.get("app") is not None and (not app.name[:1].isalpha() or "--" in app.name):
+        # Container Apps names start with a letter and never hold '--'; the app's name is reused there.
+        problems.append(
+            f"app.name: an azure target needs a name that starts with a letter and has no '--', got {app.name!r}"
+        )
     if len(azure) > 1:
         # Each Azure managed certificate validates through its own token at _dnsauth.<hostname>: one fits.
         problems.append(

@@ -126,3 +126,15 @@ def test_endpoint_is_the_app_fqdn_with_the_environment_static_ip(infra: Infra) -
     azure = next(e for e in infra.component().outputs["endpoints"] if e["cloud"] == "azure")
     assert azure["originHostname"] == fqdn
     assert azure["healthUrl"] == f"https://{fqdn}/healthz"
+
+
+def test_long_app_names_fit_container_apps_limits(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "orders-and-payments-gateway-prod"  # 32 characters, the kit's own limit
+    infra = run_app(recorder, monkeypatch, PLACEMENTS, name=name)
+    names = [
+        infra.assert_has_resource(APP).inputs["containerAppName"],
+        infra.assert_has_resource("azure-native:app:ManagedEnvironment").inputs["environmentName"],
+        infra.assert_has_resource(CERT).inputs["managedCertificateName"],
+    ]
+    assert names[0] == name
+    assert all(len(n) <= 32 and "--" not in n and not n.endswith("-") for n in names), names

@@ -167,3 +167,15 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(ConfigError) as caught:
         parse_spec(config)
     assert len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize("name", ["1shop", "shop--eu"])
+def test_azure_targets_need_a_container_apps_compatible_name(name: str) -> None:
+    with pytest.raises(
+        ConfigError, match=rf"app\.name: an azure target needs a name that starts with a letter .* {name!r}"
+    ):
+        parse_spec(args("aws/us-east-1", "azure/eastus2", name=name))
+
+
+def test_names_starting_with_a_digit_are_fine_without_azure() -> None:
+    assert parse_spec(args(name="1shop")).app.name == "1shop"

@@ -42,6 +42,14 @@ CPU = 0.5
 MEMORY = "1Gi"
 """Container Apps consumption sizes come in fixed pairs; 0.5 vCPU goes with 1 GiB."""
 LOG_RETENTION_DAYS = 30
+NAME_LIMIT = 32
+"""Container Apps names (apps, environments, certificates): at most 32 characters, no '--'."""
+
+
+def azure_name(app_name: str, suffix: str = "") -> str:
+    """``app_name`` plus ``-suffix``, cut to fit NAME_LIMIT (spec.py guarantees a leading letter and no '--')."""
+    tail = f"-{suffix}" if suffix else ""
+    return app_name[: NAME_LIMIT - len(tail)].rstrip("-") + tail
 
 
 def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
@@ -59,7 +67,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     workspace = azure.operationalinsights.Workspace(
         name("logs"),
         resource_group_name=group.name,
-        workspace_name=f"{app.name}-logs",
+        workspace_name=azure_name(app.name, "logs"),
         location=location,
         sku=azure.operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
         retention_in_days=LOG_RETENTION_DAYS,
@@ -74,7 +82,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     environment = azure.app.ManagedEnvironment(
         name("env"),
         resource_group_name=group.name,
-        environment_name=f"{app.name}-env",
+        environment_name=azure_name(app.name, "env"),
         location=location,
         app_logs_configuration=azure.app.AppLogsConfigurationArgs(
             destination="log-analytics",
@@ -106,7 +114,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         return azure.app.ContainerApp(
             name("app"),
             resource_group_name=group.name,
-            container_app_name=app.name,
+            container_app_name=azure_name(app.name),
             location=location,
             managed_environment_id=environment.id,
             configuration=azure.app.ConfigurationArgs(
@@ -139,7 +147,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
             name("cert"),
             resource_group_name=group.name,
             environment_name=environment.name,
-            managed_certificate_name=f"{app.name}-cert",
+            managed_certificate_name=azure_name(app.name, "cert"),
             location=location,
             properties=azure.app.ManagedCertificatePropertiesArgs(
                 subject_name=spec.hostname, domain_control_validation="TXT"
