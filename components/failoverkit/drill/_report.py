@@ -36,7 +36,7 @@ class RichProgress:
             TextColumn("{task.fields[seen]}"),
             TimeElapsedColumn(),
             console=console,
-            transient=False,
+            transient=True,  # the events and the final table stay; the bars go
         )
         self._task: TaskID | None = None
         self._started = False

@@ -227,6 +227,7 @@ def run_drill(
             poll_seconds,
         ):
             raise DrillError(_not_serving(plan, timeline.samples(), baseline_bound))
+        progress.event(f"baseline: {target} serving {plan.hostname} ({BASELINE_PROBES} good probes)")
         injected_at = fault_at = clock()
         injector.inject()
         raw_events.append((injected_at, f"{plan.fault.value} injected into {target}"))
@@ -269,7 +270,11 @@ def run_drill(
             sleep,
             poll_seconds,
         )
-        progress.event("failback observed" if came_back else "no failback within the bound")
+        if came_back:
+            back = analyze(timeline.samples(), target=target, fault_at=injected_at, lifted_at=back_at)
+            progress.event(f"failback to {target} after {back.failback_seconds:.2f} s")
+        else:
+            progress.event(f"no failback within {wait_bound(back_budget.seconds):g} s")
         # A few more probes so the chart shows the target serving steadily after failback.
         _wait("settling", lambda s: False, min(0.5, hold_seconds), timeline, progress, clock, sleep, poll_seconds)
     finally:
