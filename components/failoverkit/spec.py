@@ -571,6 +571,10 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
         if not targets[0].simulated and dns.provider is DnsProvider.LOCAL:
             problems.append("dns.provider: local serves only simulated targets (simulated: true on every target)")
     azure = [t for t in targets if t.cloud is Cloud.AZURE and not t.simulated]
+    gcp = [t for t in targets if t.cloud is Cloud.GCP and not t.simulated]
+    if gcp and not azure and root.get("app") is not None and not app.name[:1].isalpha():
+        # GCP resource names match [a-z]([-a-z0-9]*[a-z0-9])?; child names begin with the app's name.
+        problems.append(f"app.name: a gcp target needs a name that starts with a letter, got {app.name!r}")
     if azure and root.get("app") is not None and (not app.name[:1].isalpha() or "--" in app.name):
         # Container Apps names start with a letter and never hold '--'; the app's name is reused there.
         problems.append(

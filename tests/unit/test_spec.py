@@ -177,5 +177,12 @@ def test_azure_targets_need_a_container_apps_compatible_name(name: str) -> None:
         parse_spec(args("aws/us-east-1", "azure/eastus2", name=name))
 
 
-def test_names_starting_with_a_digit_are_fine_without_azure() -> None:
-    assert parse_spec(args(name="1shop")).app.name == "1shop"
+def test_names_starting_with_a_digit_are_fine_on_aws() -> None:
+    assert parse_spec(args("aws/us-east-1", "aws/us-west-2", name="1shop")).app.name == "1shop"
+
+
+def test_gcp_targets_need_a_name_starting_with_a_letter() -> None:
+    with pytest.raises(
+        ConfigError, match=r"app\.name: a gcp target needs a name that starts with a letter, got '1shop'"
+    ):
+        parse_spec(args("aws/us-east-1", "gcp/us-central1", name="1shop"))
