@@ -147,6 +147,12 @@ def _ttl(res: Res, value: Any, default: float | None, why: str) -> Term:
     return Term("ttl", n, f"{res.name} ttl: resolvers may serve the old answer for one TTL")
 
 
+def _propagation(provider: str) -> Term:
+    return Term(
+        "propagation", PROPAGATION_SECONDS[provider], f"{provider} publishes no figure; failoverkit's allowance"
+    )
+
+
 def _first(resources: Iterable[Res], types: set[tuple[str, str, str]]) -> Res | None:
     return next((r for r in resources if split_type(r.type) in types), None)
 
@@ -155,25 +161,32 @@ def _first(resources: Iterable[Res], types: set[tuple[str, str, str]]) -> Res | 
 
 _R53_RECORD = "aws:route53/record:Record"
 _R53_HEALTH_CHECK = {("aws", "route53", "HealthCheck")}
-# AWS: "the endpoint must establish a TCP connection within four seconds" (Route 53 Developer Guide,
-# "How Amazon Route 53 determines whether a health check is healthy").
-R53_CONNECT_TIMEOUT = 4.0
+# Route 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy": a check must
+# connect within 4 s and get its status within 2 s more.
+R53_CHECK_TIMEOUT = 4.0 + 2.0
 # An alias to an ELB serves the load balancer's own 60 s TTL.
 R53_ALIAS_TTL = 60.0
+# No provider publishes how long a health-state change takes to reach all its name servers: the same
+# allowances as failoverkit's budget model (components/failoverkit/budget.py), so both give one figure.
+PROPAGATION_SECONDS: Final = {"route53": 10.0, "traffic-manager": 10.0, "cloudflare": 10.0, "cloud-dns": 30.0}
+# Cloudflare: a DNS-only load balancer with TTL 0 (automatic) answers with 30 s.
+CLOUDFLARE_AUTO_TTL = 30.0
 
 
 def budget_route53(hc: dict[str, Any]) -> list[Term]:
-    """Route 53: request_interval x failure_threshold + 4 s connect timeout (the TTL is added separately).
+    """Route 53: failureThreshold x requestInterval + failureThreshold x 6 s check timeouts + propagation.
 
-    Route 53 aggregates its checkers' votes (healthy when > 18 % report healthy) and
-    publishes the new state within seconds; that lag is not part of this bound.
+    The interval runs from a response to the next request, so each failing check adds its own timeout
+    (4 s connect + 2 s status); the endpoint turns unhealthy once most checkers agree.
     """
     interval, isrc = _num(hc, "requestInterval", 30, "Route 53")
     threshold, tsrc = _num(hc, "failureThreshold", 3, "Route 53")
     detect = None if interval is None or threshold is None else interval * threshold
+    timeouts = None if threshold is None else threshold * R53_CHECK_TIMEOUT
     return [
-        Term("detection", detect, f"{isrc} x {tsrc}: the last good check ran just before the failure"),
-        Term("connect timeout", R53_CONNECT_TIMEOUT, "Route 53 waits up to 4 s for the failing check to connect"),
+        Term("detection", detect, f"{tsrc} x {isrc}: consecutive failures, an interval apart"),
+        Term("check timeouts", timeouts, f"{tsrc} x 6 s: each failing check may take 4 s to connect + 2 s"),
+        _propagation("route53"),
     ]
 
 
@@ -222,7 +235,7 @@ def _route53(model: Model) -> list[FailoverSetup]:
             detection = max((budget_route53(c.props) for c in checks), key=lambda ts: sum(t.seconds or 0 for t in ts))
         else:
             why = "no aws.route53.HealthCheck linked to the PRIMARY record (alias target health, or not yet known)"
-            detection = [Term("detection", None, why), Term("connect timeout", R53_CONNECT_TIMEOUT, "Route 53")]
+            detection = [Term("detection", None, why), _propagation("route53")]
         ttl_rec = next((r for r in records if present(r.props.get("ttl"))), records[0])
         alias = not present(ttl_rec.props.get("ttl")) and present(ttl_rec.props.get("aliases"))
         ttl = _ttl(ttl_rec, ttl_rec.props.get("ttl"), R53_ALIAS_TTL if alias else None, "alias record: 60 s ELB TTL")
@@ -250,14 +263,16 @@ _TM_ENDPOINT = {("azure-native", "trafficmanager", "Endpoint"), ("azure-native",
 
 
 def budget_traffic_manager(monitor: dict[str, Any]) -> list[Term]:
-    """Traffic Manager: interval x (tolerated failures + 1) + probe timeout (Azure docs, "endpoint monitoring")."""
+    """Traffic Manager: interval x (tolerated failures + 1) + probe timeout + propagation (Azure docs,
+    "Traffic Manager endpoint monitoring": degraded after ToleratedNumberOfFailures + 1 failed probes)."""
     interval, isrc = _num(monitor, "intervalInSeconds", 30, "Traffic Manager")
     tolerated, tsrc = _num(monitor, "toleratedNumberOfFailures", 3, "Traffic Manager")
     timeout, osrc = _num(monitor, "timeoutInSeconds", 10, "Traffic Manager")
     detect = None if interval is None or tolerated is None else interval * (tolerated + 1)
     return [
         Term("detection", detect, f"{isrc} x ({tsrc} + 1): an endpoint is degraded after one more failure"),
-        Term("probe timeout", timeout, osrc),
+        Term("check timeout", timeout, osrc),
+        _propagation("traffic-manager"),
     ]
 
 
@@ -317,15 +332,18 @@ _CF_MONITOR = {("cloudflare", "index", "LoadBalancerMonitor")}
 
 
 def budget_cloudflare(monitor: dict[str, Any]) -> list[Term]:
-    """Cloudflare: interval x (retries + 1) + timeout (or interval x consecutiveDown when that is larger)."""
+    """Cloudflare: consecutiveDown x interval + timeout x (1 + retries) + propagation (Load Balancing monitors:
+    an origin is down after ``consecutive_down`` failed checks; a timed-out check is retried ``retries`` times)."""
     interval, isrc = _num(monitor, "interval", 60, "Cloudflare")
+    down, dsrc = _num(monitor, "consecutiveDown", 1, "Cloudflare")
     retries, rsrc = _num(monitor, "retries", 2, "Cloudflare")
     timeout, osrc = _num(monitor, "timeout", 5, "Cloudflare")
-    down = number(monitor.get("consecutiveDown")) or 0
-    detect = None if interval is None or retries is None else interval * max(retries + 1, down)
+    detect = None if interval is None or down is None else interval * max(down, 1)
+    waits = None if timeout is None or retries is None else timeout * (1 + retries)
     return [
-        Term("detection", detect, f"{isrc} x ({rsrc} + 1): a pool is marked down after its retries fail"),
-        Term("check timeout", timeout, osrc),
+        Term("detection", detect, f"{dsrc} x {isrc}"),
+        Term("check timeout", waits, f"{osrc} x (1 + {rsrc})"),
+        _propagation("cloudflare"),
     ]
 
 
@@ -361,12 +379,15 @@ def _cloudflare(model: Model) -> list[FailoverSetup]:
                 (budget_cloudflare(m.props) for m in monitors), key=lambda ts: sum(t.seconds or 0 for t in ts)
             )
         else:
-            detection = [Term("detection", None, "no Cloudflare monitor linked to the pools")]
+            detection = [
+                Term("detection", None, "no Cloudflare monitor linked to the pools"),
+                _propagation("cloudflare"),
+            ]
         proxied = lb.props.get("proxied") is True
         ttl = (
             Term("ttl", 0.0, "proxied: Cloudflare answers with its edge addresses and switches origins at the edge")
             if proxied
-            else _ttl(lb, lb.props.get("ttl"), 30.0, "ttl unset: Cloudflare default 30")
+            else _ttl(lb, lb.props.get("ttl") or CLOUDFLARE_AUTO_TTL, None, "")
         )
         setups.append(
             FailoverSetup(
@@ -391,14 +412,16 @@ _GCP_HEALTH_CHECK = {("gcp", "compute", "HealthCheck"), ("gcp", "compute", "Regi
 
 
 def budget_cloud_dns(hc: dict[str, Any]) -> list[Term]:
-    """Cloud DNS: check_interval_sec x unhealthy_threshold + timeout_sec (Compute Engine health checks)."""
+    """Cloud DNS: unhealthyThreshold x checkIntervalSec + timeoutSec + propagation (Compute Engine health checks
+    used by Cloud DNS routing policies)."""
     interval, isrc = _num(hc, "checkIntervalSec", 5, "Compute Engine health check")
     threshold, tsrc = _num(hc, "unhealthyThreshold", 2, "Compute Engine health check")
     timeout, osrc = _num(hc, "timeoutSec", 5, "Compute Engine health check")
     detect = None if interval is None or threshold is None else interval * threshold
     return [
-        Term("detection", detect, f"{isrc} x {tsrc}"),
+        Term("detection", detect, f"{tsrc} x {isrc}"),
         Term("check timeout", timeout, osrc),
+        _propagation("cloud-dns"),
     ]
 
 
@@ -433,7 +456,8 @@ def _cloud_dns(model: Model) -> list[FailoverSetup]:
         if hc is not None:
             detection = budget_cloud_dns(hc.props)
         else:
-            detection = [Term("detection", None, "no gcp.compute.HealthCheck linked to routingPolicy.healthCheck")]
+            why = "no gcp.compute.HealthCheck linked to routingPolicy.healthCheck"
+            detection = [Term("detection", None, why), _propagation("cloud-dns")]
         setups.append(
             FailoverSetup(
                 "cloud-dns",

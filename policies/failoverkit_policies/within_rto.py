@@ -42,7 +42,7 @@ def check(ctx: Context, report: ReportViolation) -> None:
 
 POLICY = FailoverPolicy(
     name=ID,
-    description="The worst-case failover time (detection + check timeout + TTL) must not exceed rtoSeconds.",
+    description="The worst-case failover time (detection, timeouts, propagation, TTL) must not exceed rtoSeconds.",
     check=check,
     enforcement_level=EnforcementLevel.MANDATORY,
     severity=Severity.HIGH,

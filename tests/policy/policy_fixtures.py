@@ -194,7 +194,7 @@ def cloud_baseline() -> StackBuilder:
     b.add(
         "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
         "shop-cf-monitor",
-        {"type": "https", "path": "/healthz", "interval": 15, "retries": 1, "timeout": 5},
+        {"type": "https", "path": "/healthz", "interval": 15, "retries": 1, "timeout": 5, "consecutiveDown": 2},
         **cf,
     )
     for key, dep in (("aws-us-east-1", "shop-aws-us-east-1-alb"), ("gcp-us-central1", "shop-gcp-us-central1-ip")):

@@ -28,11 +28,11 @@ def test_baselines_pass() -> None:
 def test_budgets_from_resource_properties() -> None:
     setups = failover_setups(Model.from_args(cloud_baseline().args()))
     by = {s.provider: s for s in setups}
-    # Route 53: 10 s x 3 + 4 s connect timeout + 30 s TTL.
-    assert by["route53"].formula() == "detection 30 + connect timeout 4 + ttl 30"
-    assert by["route53"].known_seconds == 64
-    # Cloudflare: 15 s x (1 retry + 1) + 5 s timeout + 30 s TTL.
-    assert by["cloudflare"].known_seconds == 65
+    # Route 53: 3 x 10 s + 3 x (4 s connect + 2 s status) + 10 s propagation allowance + 30 s TTL.
+    assert by["route53"].formula() == "detection 30 + check timeouts 18 + propagation 10 + ttl 30"
+    assert by["route53"].known_seconds == 88
+    # Cloudflare: 2 consecutive down x 15 s + 5 s timeout x (1 + 1 retry) + 10 s propagation + 30 s TTL.
+    assert by["cloudflare"].formula() == "detection 30 + check timeout 10 + propagation 10 + ttl 30"
     [local] = failover_setups(Model.from_args(local_baseline().args()))
     assert local.formula() == "detection 2 + check timeout 0.5 + ttl 1"
     assert local.known_seconds == 3.5
@@ -138,12 +138,12 @@ def test_traffic_manager_monitored_and_budget() -> None:
     b = _traffic_manager(StackBuilder(), monitor)
     assert HEALTH.run(b.args()) == []
     tm = _setups(b)["traffic-manager"]
-    # 10 s x (2 tolerated + 1) + 5 s timeout + 30 s TTL.
-    assert tm.known_seconds == 65
+    # 10 s x (2 tolerated + 1) + 5 s timeout + 10 s propagation + 30 s TTL.
+    assert tm.known_seconds == 75
     assert tm.hostname == "shop-acme.trafficmanager.net"
     assert tm.primary_cloud() == "aws"
     [(message, _)] = RTO.run(b.args({"rtoSeconds": 60.0}))
-    assert "can take up to 65 s, above the RTO of 60 s (policy config rtoSeconds)" in message
+    assert "can take up to 75 s, above the RTO of 60 s (policy config rtoSeconds)" in message
 
 
 def test_traffic_manager_without_monitor_or_disabled_standby() -> None:
@@ -169,7 +169,7 @@ def test_cloudflare_pool_without_monitor() -> None:
 def test_cloudflare_proxied_has_no_ttl_term() -> None:
     b = cloud_baseline()
     b.props("shop-cf-lb")["proxied"] = True
-    assert _setups(b)["cloudflare"].known_seconds == 35
+    assert _setups(b)["cloudflare"].known_seconds == 50
 
 
 def _cloud_dns(backup: dict[str, object]) -> StackBuilder:
@@ -204,20 +204,20 @@ def _cloud_dns(backup: dict[str, object]) -> StackBuilder:
 def test_cloud_dns_primary_backup() -> None:
     good = _cloud_dns({"healthCheckedTargets": {"externalEndpoints": ["198.51.100.7"]}})
     assert HEALTH.run(good.args()) == []
-    assert _setups(good)["cloud-dns"].known_seconds == 30 * 2 + 5 + 30
+    assert _setups(good)["cloud-dns"].known_seconds == 30 * 2 + 5 + 30 + 30
     [(message, _)] = HEALTH.run(_cloud_dns({"rrdatas": ["198.51.100.7"]}).args())
     assert "backup us-east1 has no health check" in message
 
 
 def test_within_rto_uses_the_workloads_own_rto_when_stricter() -> None:
     b = cloud_baseline()
-    b.props("shop-aws-us-east-1-r53-health")["requestInterval"] = 30  # 30 x 3 + 4 + 30 = 124 > 120
+    b.props("shop-aws-us-east-1-r53-health")["requestInterval"] = 30  # 90 + 18 + 10 + 30 = 148 > 120
     [(message, urn)] = RTO.run(b.args())
     assert message == (
         'Failover shop.example.com (route53, shop-aws-us-east-1-r53-primary) of critical workload "shop" can take '
-        'up to 124 s, above the RTO of 120 s (the workload\'s own rtoSeconds in its FailoverApp "shop"): '
-        "detection 90 + connect timeout 4 + ttl 30. Lower the TTL, the health-check interval or failure threshold, "
-        "or raise the RTO."
+        'up to 148 s, above the RTO of 120 s (the workload\'s own rtoSeconds in its FailoverApp "shop"): '
+        "detection 90 + check timeouts 18 + propagation 10 + ttl 30. Lower the TTL, the health-check interval or "
+        "failure threshold, or raise the RTO."
     )
     assert urn == b.urn("shop-aws-us-east-1-r53-primary")
 
@@ -298,3 +298,78 @@ def test_non_critical_stack_is_not_judged_for_failover(policy: object) -> None:
     b.props("shop-gcp-us-central1-r53-secondary").pop("healthCheckId")
     b.props("shop-aws-us-east-1-r53-primary")["ttl"] = 45
     assert policy.run(b.args()) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("provider", "interval", "threshold", "timeout", "ttl"),
+    [
+        ("route53", 10, 3, 6, 30),
+        ("route53", 30, 1, 6, 60),
+        ("traffic-manager", 10, 3, 5, 30),
+        ("traffic-manager", 30, 4, 10, 10),
+        ("cloudflare", 15, 2, 5, 30),
+        ("cloudflare", 60, 3, 5, 0),
+        ("cloud-dns", 30, 2, 5, 30),
+        ("local", 1, 2, 0.5, 1),
+    ],
+)
+def test_budget_matches_failoverkits_model(
+    provider: str, interval: float, threshold: int, timeout: float, ttl: int
+) -> None:
+    """The pack keeps its own copy of the arithmetic (it may not import failoverkit): both must agree, on the
+    resource shapes failoverkit's DNS backends register for those settings."""
+    from failoverkit.budget import HealthCheck, failover_budget
+
+    expected = failover_budget(provider, HealthCheck(interval, threshold, timeout, threshold), ttl).total_seconds
+    b = StackBuilder()
+    if provider == "route53":
+        b.add("aws:route53/healthCheck:HealthCheck", "hc", {"requestInterval": interval, "failureThreshold": threshold})
+        for role in ("PRIMARY", "SECONDARY"):
+            b.add(
+                "aws:route53/record:Record",
+                role,
+                {
+                    "name": "h",
+                    "type": "CNAME",
+                    "ttl": ttl,
+                    "records": ["x"],
+                    "healthCheckId": UNKNOWN,
+                    "failoverRoutingPolicies": [{"type": role}],
+                },
+                deps={"healthCheckId": ["hc"]},
+            )
+    elif provider == "traffic-manager":
+        monitor = {
+            "intervalInSeconds": interval,
+            "toleratedNumberOfFailures": threshold - 1,
+            "timeoutInSeconds": timeout,
+        }
+        b.add("azure-native:trafficmanager:Profile", "tm", {"monitorConfig": monitor, "dnsConfig": {"ttl": ttl}})
+    elif provider == "cloudflare":
+        monitor = {"interval": interval, "consecutiveDown": threshold, "retries": 1, "timeout": timeout}
+        b.add("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "mon", monitor)
+        b.add(
+            "cloudflare:index/loadBalancerPool:LoadBalancerPool",
+            "pool",
+            {"monitor": UNKNOWN},
+            deps={"monitor": ["mon"]},
+        )
+        b.add("cloudflare:index/loadBalancer:LoadBalancer", "lb", {"ttl": ttl}, deps={"defaultPools": ["pool"]})
+    elif provider == "cloud-dns":
+        b.add(
+            "gcp:compute/healthCheck:HealthCheck",
+            "hc",
+            {"checkIntervalSec": interval, "unhealthyThreshold": threshold, "timeoutSec": timeout},
+        )
+        policy = {"healthCheck": UNKNOWN, "primaryBackup": {"primary": {"externalEndpoints": ["x"]}, "backupGeos": []}}
+        b.add(
+            "gcp:dns/recordSet:RecordSet", "rs", {"ttl": ttl, "routingPolicy": policy}, deps={"routingPolicy": ["hc"]}
+        )
+    else:
+        hc = {"intervalSeconds": interval, "failureThreshold": threshold, "timeoutSeconds": timeout}
+        b.add(
+            "pulumi-python:dynamic:Resource",
+            "dns",
+            {"kind": "failoverkit:local:FailoverDns", "ttlSeconds": ttl, "healthCheck": hc},
+        )
+    assert _setups(b)[provider].known_seconds == expected
