@@ -243,3 +243,28 @@ def test_interrupting_the_command_restores_the_target(
             if child.poll() is None:
                 child.kill()
     assert process.is_running(record) and _state(record.pid) != "T"
+
+
+def test_a_fault_left_by_a_killed_drill_is_named_with_the_command_that_lifts_it(
+    sandbox: tuple[LocalSandbox, dict[str, Any]],
+) -> None:
+    box, outputs = sandbox
+    primary = box.addresses[0]
+    record = _pid_of(box, "shop-aws-us-east-1")
+    os.kill(record.pid, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 5
+        while _state(record.pid) != "T" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(DrillError, match=rf"is stopped .*kill -CONT {record.pid}"):
+            make_injector(DrillPlan.from_outputs(outputs, stack="sandbox", fault="crash")).check()
+    finally:
+        os.kill(record.pid, signal.SIGCONT)
+    url = f"http://{primary}:{box.port}/-/fault"
+    httpx.post(url, json={"mode": "slow", "delaySeconds": 2}, timeout=2, trust_env=False)
+    try:
+        with pytest.raises(DrillError, match=r"already in fault mode 'slow'.*curl -X POST .*/-/fault"):
+            make_injector(DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy")).check()
+    finally:
+        httpx.post(url, json={"mode": "none"}, timeout=2, trust_env=False)
+    assert _fault_mode(box, primary) == "none"

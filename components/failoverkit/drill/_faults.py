@@ -22,7 +22,6 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import socket
@@ -145,7 +144,10 @@ class ProcessFault:
                 f"run failoverkit up --stack {plan.stack} (or refresh, then up) to start it"
             )
         if _proc_state(record.pid) == "T":
-            raise DrillError(f"target {key}: process {record.pid} is stopped (hung); send it SIGCONT first")
+            raise DrillError(
+                f"target {key}: process {record.pid} is stopped (hung, maybe by a drill that was killed); "
+                f"continue it first: kill -CONT {record.pid}"
+            )
         self._launch, self._record = launch, record
 
     def inject(self) -> None:
@@ -210,13 +212,14 @@ class EndpointFault:
         self.fault = plan.fault
         self._plan = plan
         self._base = f"http://{plan.target.address}:{plan.target.port}{FAULT_PATH}"
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout_seconds), trust_env=False)
+        self._timeout = timeout_seconds
         self._injected = False
         self._lifted = False
 
     def _mode(self) -> str | None:
         try:
-            response = self._client.get(self._base, headers={"Host": self._plan.hostname})
+            with self._client() as client:
+                response = client.get(self._base, headers={"Host": self._plan.hostname})
             body: Any = response.json() if response.status_code == 200 else None
         except (httpx.HTTPError, ValueError):
             return None
@@ -231,10 +234,18 @@ class EndpointFault:
                 "fault mode). It runs your own command, not the bundled demo app; use --fault crash or hang"
             )
         if mode != "none":
-            raise DrillError(f"target {key}: already in fault mode {mode!r}; lift it first (POST {FAULT_PATH} none)")
+            raise DrillError(
+                f"target {key}: already in fault mode {mode!r} (maybe left by a drill that was killed); lift it "
+                f"first: curl -X POST -H 'Content-Type: application/json' -d '{{\"mode\": \"none\"}}' {self._base}"
+            )
+
+    def _client(self) -> httpx.Client:
+        # One short-lived client per call: nothing to leak when a drill stops half-way.
+        return httpx.Client(timeout=httpx.Timeout(self._timeout), trust_env=False)
 
     def _post(self, body: dict[str, Any]) -> None:
-        response = self._client.post(self._base, json=body, headers={"Host": self._plan.hostname})
+        with self._client() as client:
+            response = client.post(self._base, json=body, headers={"Host": self._plan.hostname})
         if response.status_code >= 300:
             raise DrillError(f"POST {self._base} {body}: status {response.status_code}: {response.text[:200]}")
 
@@ -261,13 +272,9 @@ class EndpointFault:
         raise DrillError(f"target {self._plan.target.key}: could not lift the {self.fault.value} fault: {last}")
 
     def restore(self) -> bool:
-        try:
-            if self._injected and not self._lifted:
-                self.lift()
-            return not self._injected or self._mode() == "none"
-        finally:
-            with contextlib.suppress(Exception):
-                self._client.close()
+        if self._injected and not self._lifted:
+            self.lift()
+        return not self._injected or self._mode() == "none"
 
 
 def make_injector(plan: DrillPlan) -> FaultInjector:
