@@ -101,9 +101,8 @@ class FailoverSetup:
         return " + ".join(f"{t.name} {fmt(t.seconds) if t.seconds is not None else '?'}" for t in self.terms)
 
     def primary_cloud(self) -> str | None:
-        ranked = sorted(
-            (e for e in self.endpoints if e.cloud), key=lambda e: e.priority if e.priority is not None else 1e9
-        )
+        """The cloud of the endpoint answered first; None when that endpoint's cloud is unknown (preview)."""
+        ranked = sorted(self.endpoints, key=lambda e: e.priority if e.priority is not None else float("inf"))
         return ranked[0].cloud if ranked else None
 
     def describe(self) -> str:
@@ -298,7 +297,7 @@ def _traffic_manager(model: Model) -> list[FailoverSetup]:
             deps = owner.deps("target") + owner.deps("targetResourceId") if owner is not prof else []
             endpoints.append(
                 Endpoint(
-                    f"endpoint {text(props.get('name')) or owner.name}",
+                    f"endpoint {text(props.get('endpointName')) or text(props.get('name')) or owner.name}",
                     monitored and not always_serve and status != "Disabled",
                     status != "Disabled" and (present(props.get("target")) or present(props.get("targetResourceId"))),
                     cloud or _cloud_of(deps, [props.get("target")]),

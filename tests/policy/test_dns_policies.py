@@ -373,3 +373,21 @@ def test_budget_matches_failoverkits_model(
             {"kind": "failoverkit:local:FailoverDns", "ttlSeconds": ttl, "healthCheck": hc},
         )
     assert _setups(b)[provider].known_seconds == expected
+
+
+def test_primary_with_unknown_cloud_falls_back_to_the_components_word() -> None:
+    """During preview the primary's target may be unknown: never guess from a standby."""
+    monitor = {"protocol": "HTTPS", "port": 443, "path": "/healthz"}
+    b = _traffic_manager(StackBuilder(), monitor)
+    b.props("shop-tm")["endpoints"][0]["target"] = UNKNOWN  # the aws primary's ALB name
+    assert _setups(b)["traffic-manager"].primary_cloud() is None
+    b.add(
+        "failoverkit:index:FailoverApp", "shop", {"tags": dict(TAGS), "placements": ["azure/eastus2", "aws/us-east-1"]}
+    )
+    b.add("azure-native:app:ContainerApp", "app", {"tags": dict(TAGS), "location": "eastus2"})
+    [(message, _)] = DOMAIN.run(b.args())
+    assert (
+        "its failover DNS (traffic-manager) runs on azure, the same provider as its primary (azure/eastus2)" in message
+    )
+    b.props("shop")["placements"] = ["aws/us-east-1", "azure/eastus2"]
+    assert DOMAIN.run(b.args()) == []
