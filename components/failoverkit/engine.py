@@ -131,17 +131,28 @@ class EngineSettings:
         return env
 
 
+def _process_alive(pid: int) -> bool:
+    """True for a live process; a zombie (killed, not yet reaped) counts as gone."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def _clear_stale_locks(settings: EngineSettings) -> None:
     """A killed operation leaves its lock behind; drop locks whose process is gone so the next run converges."""
     locks = settings.backend_dir / ".pulumi" / "locks"
     if not locks.is_dir():
         return
+    this_host = os.uname().nodename
     for lock in locks.rglob("*.json"):
         try:
-            pid = int(json.loads(lock.read_text()).get("pid", 0))
-        except (OSError, ValueError):
+            owner = json.loads(lock.read_text())
+            pid = int(owner.get("pid", 0))
+        except (OSError, ValueError, AttributeError):
             continue
-        if pid and not Path(f"/proc/{pid}").exists():
+        if pid and owner.get("hostname", this_host) == this_host and not _process_alive(pid):
             lock.unlink(missing_ok=True)
 
 
