@@ -49,7 +49,7 @@ def check(ctx: Context, report: ReportViolation) -> None:
     fronted = {s.workload for s in setups}
     for w in ctx.workloads.values():
         if w.name not in fronted:
-            urn = first_urn(*(a.urn for a in w.apps), *(r.urn for r, _ in w.compute), w.resources[0].urn)
+            urn = first_urn(*(a.urn for a in w.apps), w.blamed_compute_urn(), w.resources[0].urn)
             report(NO_FAILOVER.format(workload=w.name, where=w.where(), wkey=ctx.config.workload_tag_key), urn)
 
 

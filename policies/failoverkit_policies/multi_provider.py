@@ -24,7 +24,7 @@ def check(ctx: Context, report: ReportViolation) -> None:
     minimum = ctx.config.min_providers
     for w in ctx.workloads.values():
         places = w.placements()
-        urn = first_urn(*(r.urn for r, _ in w.compute), *(a.urn for a in w.apps), w.resources[0].urn)
+        urn = first_urn(w.blamed_compute_urn(), *(a.urn for a in w.apps), w.resources[0].urn)
         if not places:
             args = {"wkey": ctx.config.workload_tag_key, "ckey": ctx.config.criticality_tag_key}
             report(NO_COMPUTE.format(workload=w.name, criticality=w.criticality, minimum=minimum, **args), urn)

@@ -34,7 +34,7 @@ def check(ctx: Context, report: ReportViolation) -> None:
         undetermined = sum(1 for _, region, _ in places if not region)
         if undetermined:
             message += UNKNOWN_NOTE.format(count=plural(undetermined, "placement"))
-        report(message, first_urn(*(r.urn for r, _ in w.compute), *(a.urn for a in w.apps)))
+        report(message, first_urn(w.blamed_compute_urn(), *(a.urn for a in w.apps)))
 
 
 POLICY = FailoverPolicy(

@@ -99,6 +99,11 @@ class Workload:
         rank = sorted(grouped, key=lambda label: (declared.index(label) if label in declared else len(declared), label))
         return ", ".join(f"{label} ({', '.join(grouped[label])})" for label in rank)
 
+    def blamed_compute_urn(self) -> str | None:
+        """The compute a workload-wide violation points at: the lowest URN, so every run names the same one
+        (the engine hands stack policies their resources in no fixed order)."""
+        return min((res.urn for res, _ in self.compute if res.urn), default=None)
+
     def primary_cloud(self) -> str | None:
         """The primary's cloud: the component's first placement, else the first compute registered."""
         declared = self.declared_placements
