@@ -16,12 +16,14 @@ Example::
         "dns": {"provider": "route53", "zone": "example.com"},
     })
     pulumi.export("url", app.url)
+
+Other Pulumi languages get it through ``pulumi package add ./components``: Pulumi's analyzer reads the
+annotations below at run time (so no ``from __future__ import annotations`` here) and turns
+``FailoverAppArgs`` into the inputs and the public annotated attributes into the outputs.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import pulumi
 
@@ -55,6 +57,31 @@ class _BothZones:
         )
 
 
+class EndpointInfo(TypedDict):
+    """One target's endpoint, as FailoverApp's ``endpoints`` output holds it (keys as written here)."""
+
+    key: str
+    """Stable name fragment of the target's child resources, e.g. ``aws-us-east-1``."""
+    cloud: str
+    """``aws``, ``gcp`` or ``azure``."""
+    region: str
+    """The cloud's region."""
+    priority: int
+    """0 for the primary, 1.. for standbys in order."""
+    simulated: bool
+    """Whether the target is a local process on loopback."""
+    originHostname: str
+    """Where health checks and the failover record point."""
+    port: int
+    """Port the health checks use."""
+    protocol: str
+    """``HTTPS`` for cloud targets, ``HTTP`` for simulated ones."""
+    healthUrl: str
+    """The URL the DNS provider's health check probes."""
+    staticIp: str | None
+    """A fixed IPv4 address, for backends that route to IPs only (cloud-dns)."""
+
+
 def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
     """A target's endpoint as a plain stack output (drills, dashboards and policies read it)."""
     t = endpoint.target
@@ -75,22 +102,43 @@ def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
 class FailoverApp(pulumi.ComponentResource):
     """Deploys ``args["app"]`` to every target and fronts them with health-checked failover DNS."""
 
-    spec: FailoverSpec
+    # Every public annotated attribute is an output in the `pulumi package add` schema: keep the rest private.
+    _spec: FailoverSpec
     url: pulumi.Output[str]
     """``https://<hostname>/`` (``http://<hostname>:<port>/`` on simulated targets)."""
-    endpoints: pulumi.Output[list[dict[str, Any]]]
+    endpoints: pulumi.Output[list[EndpointInfo]]
     """Per target, primary first: key, cloud, region, priority, originHostname, port, protocol, healthUrl, staticIp."""
     placements: pulumi.Output[list[str]]
     """``cloud/region`` of every target, primary first."""
     failover_budget_seconds: pulumi.Output[float]
     """Worst-case seconds from an origin failure to resolvers serving a standby."""
-    dns_info: pulumi.Output[dict[str, Any]]
+    failover_budget_formula: pulumi.Output[str]
+    """How ``failoverBudgetSeconds`` adds up (detection, propagation, TTL)."""
+    rto_seconds: pulumi.Output[int]
+    """The recovery-time objective the budget was checked against."""
+    tags: pulumi.Output[dict[str, str]]
+    """The workload, criticality and managed-by tags on every taggable child resource."""
+    workload: pulumi.Output[str]
+    """The app's name (policies find the workload by it)."""
+    criticality: pulumi.Output[str]
+    """``critical`` or ``standard``."""
+    dns: pulumi.Output[dict[str, Any]]
     """Providers, TTL, health-check settings and backend details (e.g. the local DNS server)."""
+
+    @property
+    def spec(self) -> FailoverSpec:
+        """The validated intent this component was built from."""
+        return self._spec
+
+    @property
+    def dns_info(self) -> pulumi.Output[dict[str, Any]]:
+        """The ``dns`` output (the name Python programs have used so far)."""
+        return self.dns
 
     def __init__(self, name: str, args: FailoverAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec = parse_spec(args)  # raises ConfigError before anything is registered
         super().__init__("failoverkit:index:FailoverApp", name, {}, opts)
-        self.spec = spec
+        self._spec = spec
 
         primary = dns.open_backend(spec.dns.provider, spec, self)
         secondary = dns.open_backend(spec.dns.secondary, spec, self) if spec.dns.secondary else None
@@ -101,24 +149,33 @@ class FailoverApp(pulumi.ComponentResource):
 
         scheme_port = f"http://{spec.hostname}:{spec.app.port}/" if spec.simulated else f"https://{spec.hostname}/"
         self.url = pulumi.Output.from_input(scheme_port)
-        self.endpoints = pulumi.Output.from_input([endpoint_output(e) for e in endpoints])
+        # from_input resolves the Outputs nested in each dict, so every item is a plain EndpointInfo.
+        self.endpoints = cast(
+            pulumi.Output[list[EndpointInfo]], pulumi.Output.from_input([endpoint_output(e) for e in endpoints])
+        )
         self.placements = pulumi.Output.from_input([t.placement for t in spec.targets])
         budget = spec.budget
         self.failover_budget_seconds = pulumi.Output.from_input(budget.total_seconds)
-        self.dns_info = pulumi.Output.from_input(_dns_outputs(spec, records))
+        self.failover_budget_formula = pulumi.Output.from_input(budget.formula)
+        self.rto_seconds = pulumi.Output.from_input(spec.rto_seconds)
+        self.tags = pulumi.Output.from_input(workload_tags(spec.app))
+        # Policies read the workload and its criticality straight off the component, too.
+        self.workload = pulumi.Output.from_input(spec.app.name)
+        self.criticality = pulumi.Output.from_input(spec.app.criticality.value)
+        self.dns = pulumi.Output.from_input(_dns_outputs(spec, records))
+        # The same names as the schema's outputs, so Python and `pulumi package add` users see one state.
         self.register_outputs(
             {
                 "url": self.url,
                 "endpoints": self.endpoints,
                 "placements": self.placements,
                 "failoverBudgetSeconds": self.failover_budget_seconds,
-                "failoverBudgetFormula": budget.formula,
-                "rtoSeconds": spec.rto_seconds,
-                "tags": workload_tags(spec.app),
-                # Policies read the workload and its criticality straight off the component, too.
-                "workload": spec.app.name,
-                "criticality": spec.app.criticality.value,
-                "dns": self.dns_info,
+                "failoverBudgetFormula": self.failover_budget_formula,
+                "rtoSeconds": self.rto_seconds,
+                "tags": self.tags,
+                "workload": self.workload,
+                "criticality": self.criticality,
+                "dns": self.dns,
             }
         )
 

@@ -18,14 +18,15 @@ Example::
     spec.primary.key  # "aws-us-east-1"
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: the TypedDicts below are read at run time by Pulumi's
+# schema analyzer (``pulumi package add``), which needs real types, not strings.
 
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 from failoverkit import budget
 from failoverkit.errors import ConfigError
@@ -57,10 +58,14 @@ class DnsProvider(StrEnum):
 
 
 # --- inputs (what users pass; TypedDicts so `pulumi package add` languages can pass dicts) ---
+# Keys are snake_case here; the schema for other languages spells them in camelCase (``healthPath``), and
+# parse_spec accepts both. ``Required`` marks what parse_spec refuses to go without; the rest have defaults.
 
 
 class AppArgs(TypedDict, total=False):
-    name: str
+    """The containerised app every target runs."""
+
+    name: Required[str]
     """Workload name: lowercase letters, digits and '-', at most 32 characters. Required."""
     image: str
     """Container image for cloud targets, e.g. ``ghcr.io/acme/shop:1.4.2``. Required for cloud targets."""
@@ -75,9 +80,11 @@ class AppArgs(TypedDict, total=False):
 
 
 class TargetArgs(TypedDict, total=False):
-    cloud: str
+    """One place the app runs: a cloud and region (or a simulated one on loopback)."""
+
+    cloud: Required[str]
     """``aws``, ``gcp`` or ``azure``. Required."""
-    region: str
+    region: Required[str]
     """The cloud's region name, e.g. ``us-east-1``, ``europe-west1``, ``westeurope``. Required."""
     simulated: bool
     """Run as a local process on loopback instead of in the cloud (the ``local`` stack). Default: false."""
@@ -93,6 +100,8 @@ class TargetArgs(TypedDict, total=False):
 
 
 class HealthCheckArgs(TypedDict, total=False):
+    """How the DNS provider probes each target's health path."""
+
     interval_seconds: float
     """Seconds between checks. Default: the DNS provider's standard interval."""
     failure_threshold: int
@@ -104,9 +113,11 @@ class HealthCheckArgs(TypedDict, total=False):
 
 
 class DnsArgs(TypedDict, total=False):
-    provider: str
+    """Health-checked failover DNS in front of the targets."""
+
+    provider: Required[str]
     """``route53``, ``traffic-manager``, ``cloudflare``, ``cloud-dns`` or ``local``. Required."""
-    zone: str
+    zone: Required[str]
     """The DNS zone that holds ``hostname``, e.g. ``example.com``. Required."""
     ttl: int
     """TTL in seconds of the failover record. Default: 30 (local: 1)."""
@@ -131,13 +142,15 @@ class DnsArgs(TypedDict, total=False):
 
 
 class FailoverAppArgs(TypedDict, total=False):
-    app: AppArgs
+    """Inputs of FailoverApp: one app, two or more targets, and the failover DNS in front of them."""
+
+    app: Required[AppArgs]
     """The containerised app. Required."""
-    hostname: str
+    hostname: Required[str]
     """The shared hostname users reach, inside ``dns.zone``. Required."""
-    targets: Sequence[TargetArgs]
+    targets: Required[Sequence[TargetArgs]]
     """Ordered targets: the first is the primary, the rest standbys in order. At least two."""
-    dns: DnsArgs
+    dns: Required[DnsArgs]
     """Failover DNS in front of the targets. Required."""
     rto_seconds: int
     """Recovery-time objective: the worst-case failover budget must not exceed it. Default: 300."""
@@ -313,7 +326,7 @@ class _Reader:
             return default
         return value
 
-    def mapping(self, snake: str, *, required: bool = False) -> _Reader:
+    def mapping(self, snake: str, *, required: bool = False) -> "_Reader":
         value = self.get(snake)
         if value is None:
             if required:
