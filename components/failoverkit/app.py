@@ -186,11 +186,6 @@ def _dns_outputs(spec: FailoverSpec, records: Sequence[dns.FailoverRecord]) -> d
         "providers": [r.provider for r in records],
         "hostname": spec.hostname,
         "ttlSeconds": spec.dns.ttl_seconds,
-        "healthCheck": {
-            "intervalSeconds": hc.interval_seconds,
-            "failureThreshold": hc.failure_threshold,
-            "timeoutSeconds": hc.timeout_seconds,
-            "recoveryThreshold": hc.recovery_threshold,
-        },
+        "healthCheck": hc.to_config(),
         **{k: v for r in records for k, v in r.extra_outputs.items()},
     }

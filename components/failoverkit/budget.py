@@ -41,6 +41,15 @@ class HealthCheck:
     timeout_seconds: float
     recovery_threshold: int
 
+    def to_config(self) -> dict[str, float]:
+        """The stack config's camelCase form (``dns.healthCheck``), as outputs and the local DNS server take it."""
+        return {
+            "intervalSeconds": self.interval_seconds,
+            "failureThreshold": self.failure_threshold,
+            "timeoutSeconds": self.timeout_seconds,
+            "recoveryThreshold": self.recovery_threshold,
+        }
+
 
 @dataclass(frozen=True)
 class Term:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from failoverkit.errors import EngineError
+from failoverkit.localcloud import process
 
 PINNED_VERSION = "3.274.1"
 DEV_PASSPHRASE = "failoverkit-local-dev-only"
@@ -131,28 +132,20 @@ class EngineSettings:
         return env
 
 
-def _process_alive(pid: int) -> bool:
-    """True for a live process; a zombie (killed, not yet reaped) counts as gone."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
 def _clear_stale_locks(settings: EngineSettings) -> None:
     """A killed operation leaves its lock behind; drop locks whose process is gone so the next run converges."""
     locks = settings.backend_dir / ".pulumi" / "locks"
     if not locks.is_dir():
         return
     this_host = os.uname().nodename
+    # Gone, or killed and not reaped (a zombie): either way the lock protects nothing.
     for lock in locks.rglob("*.json"):
         try:
             owner = json.loads(lock.read_text())
             pid = int(owner.get("pid", 0))
         except (OSError, ValueError, AttributeError):
             continue
-        if pid and owner.get("hostname", this_host) == this_host and not _process_alive(pid):
+        if pid and owner.get("hostname", this_host) == this_host and process.process_state(pid) in (None, "Z", "X"):
             lock.unlink(missing_ok=True)
 
 

@@ -10,7 +10,6 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -61,10 +60,9 @@ def _processes_of(project_dir: Path) -> list[int]:
             continue
         try:
             environ = (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if marker in environ.split(b"\0") and state != "Z":
+        if marker in environ.split(b"\0") and process.process_state(int(entry.name)) not in (None, "Z", "X"):
             found.append(int(entry.name))
     return found
 
@@ -80,14 +78,6 @@ def _cmdline(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
-
-
-def _accepts(address: str, port: int) -> bool:
-    try:
-        with socket.create_connection((address, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def _resolve() -> str:
@@ -151,8 +141,8 @@ def test_local_stack_lifecycle(failoverkit_cli: RunCli, project: Path) -> None:
     assert down.returncode == 0, down.stdout + down.stderr
     assert "6 deleted" in down.stdout
     assert _wait_for(lambda: not _processes_of(project), timeout=5), _processes_of(project)
-    assert not any(_accepts(a, PORT) for a in ADDRESSES)
-    assert not _accepts(DNS_ADDRESS, DNS_PORT)
+    assert not any(process.accepts_tcp(a, PORT) for a in ADDRESSES)
+    assert not process.accepts_tcp(DNS_ADDRESS, DNS_PORT)
     assert not _pid_files(project)
     assert not (project / ".failoverkit").exists(), "destroy of the last stack leaves no engine state"
 

@@ -93,12 +93,7 @@ class LocalDnsBackend:
                 "hostname": spec.hostname,
                 "zone": spec.dns.zone,
                 "ttlSeconds": spec.dns.ttl_seconds,
-                "healthCheck": {
-                    "intervalSeconds": hc.interval_seconds,
-                    "failureThreshold": hc.failure_threshold,
-                    "timeoutSeconds": hc.timeout_seconds,
-                    "recoveryThreshold": hc.recovery_threshold,
-                },
+                "healthCheck": hc.to_config(),
                 "endpoints": [
                     {
                         "priority": e.target.priority,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -96,22 +95,6 @@ def signal_exactly(record: process.ProcessRecord, sig: int) -> bool:
         os.close(fd)
 
 
-def _proc_state(pid: int) -> str | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()[0]
-
-
-def _accepts_tcp(address: str, port: int) -> bool:
-    try:
-        with socket.create_connection((address, port), timeout=0.25):
-            return True
-    except OSError:
-        return False
-
-
 class ProcessFault:
     """crash (SIGKILL, then restart from the saved launch) or hang (SIGSTOP, then SIGCONT)."""
 
@@ -143,7 +126,7 @@ class ProcessFault:
                 f"target {key}: process {name!r} is not running (pid file {launch.pid_path}); "
                 f"run failoverkit up --stack {plan.stack} (or refresh, then up) to start it"
             )
-        if _proc_state(record.pid) == "T":
+        if process.process_state(record.pid) == "T":
             raise DrillError(
                 f"target {key}: process {record.pid} is stopped (hung, maybe by a drill that was killed); "
                 f"continue it first: kill -CONT {record.pid}"
@@ -166,7 +149,7 @@ class ProcessFault:
     def _wait_stopped(self, record: process.ProcessRecord) -> None:
         # SIGSTOP is delivered asynchronously (every thread must stop): return once it is in effect.
         deadline = self._clock() + 5.0
-        while _proc_state(record.pid) not in ("T", "t"):
+        while process.process_state(record.pid) not in ("T", "t"):
             if self._clock() > deadline:
                 raise DrillError(f"process {record.pid} did not stop within 5 s of SIGSTOP")
             time.sleep(0.005)
@@ -202,7 +185,8 @@ class ProcessFault:
         record = process.read_record(self._launch.pid_path)
         if record is None or not process.is_running(record):
             return False
-        return _proc_state(record.pid) != "T" and _accepts_tcp(self._launch.address, self._launch.port)
+        launch = self._launch
+        return process.process_state(record.pid) != "T" and process.accepts_tcp(launch.address, launch.port, 0.25)
 
 
 class EndpointFault:

@@ -85,7 +85,7 @@ class LocalSandbox:
                     "ttlSeconds": self.ttl_seconds,
                     "listenAddress": self.dns_address,
                     "listenPort": self.dns_port,
-                    "healthCheck": _hc_json(hc),
+                    "healthCheck": hc.to_config(),
                     "endpoints": [
                         {k: e[k] for k in ("priority", "cloud", "region", "address")}
                         | {"port": self.port, "healthPath": self.health_path}
@@ -131,7 +131,7 @@ class LocalSandbox:
                 "providers": ["local"],
                 "hostname": self.hostname,
                 "ttlSeconds": self.ttl_seconds,
-                "healthCheck": _hc_json(hc),
+                "healthCheck": hc.to_config(),
                 "server": f"{self.dns_address}:{self.dns_port}",
                 "stateDir": str(self.state_dir),
                 "processes": {e["key"]: f"{self.app}-{e['key']}" for e in self._endpoints()},
@@ -164,12 +164,3 @@ class LocalSandbox:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-def _hc_json(hc: HealthCheck) -> dict[str, Any]:
-    return {
-        "intervalSeconds": hc.interval_seconds,
-        "failureThreshold": hc.failure_threshold,
-        "timeoutSeconds": hc.timeout_seconds,
-        "recoveryThreshold": hc.recovery_threshold,
-    }

@@ -131,12 +131,7 @@ class ServerConfig:
             "ttlSeconds": self.ttl_seconds,
             "listenAddress": self.listen_address,
             "listenPort": self.listen_port,
-            "healthCheck": {
-                "intervalSeconds": hc.interval_seconds,
-                "failureThreshold": hc.failure_threshold,
-                "timeoutSeconds": hc.timeout_seconds,
-                "recoveryThreshold": hc.recovery_threshold,
-            },
+            "healthCheck": hc.to_config(),
             "endpoints": [
                 {
                     "priority": e.priority,

@@ -172,6 +172,12 @@ def _stat_fields(pid: int) -> list[str] | None:
     return [str(pid), "comm", *rest]
 
 
+def process_state(pid: int) -> str | None:
+    """The kernel's one-letter state of ``pid`` (R, S, T, Z, ...), or None when there is no such process."""
+    fields = _stat_fields(pid)
+    return fields[2] if fields else None
+
+
 def _start_ticks(pid: int) -> int | None:
     fields = _stat_fields(pid)
     return int(fields[21]) if fields else None
@@ -218,9 +224,10 @@ def log_tail(log_path: Path, lines: int = LOG_TAIL_LINES) -> str:
         return ""
 
 
-def _accepts_tcp(address: str, port: int) -> bool:
+def accepts_tcp(address: str, port: int, timeout: float = 0.5) -> bool:
+    """True when something accepts a TCP connection on ``address:port`` within ``timeout`` seconds."""
     try:
-        with socket.create_connection((address, port), timeout=0.5):
+        with socket.create_connection((address, port), timeout=timeout):
             return True
     except OSError:
         return False
@@ -232,7 +239,7 @@ def start(launch: Launch, timeout: float = START_TIMEOUT_SECONDS) -> ProcessReco
     Raises ProcessError (with the log tail) if it exits or does not listen within ``timeout``;
     the process is stopped first so nothing is left behind.
     """
-    if _accepts_tcp(launch.address, launch.port):
+    if accepts_tcp(launch.address, launch.port):
         # Else we would mistake the squatter for our process coming up.
         raise ProcessError(
             f"{launch.name}: {launch.address}:{launch.port} is already in use by another process; "
@@ -268,7 +275,7 @@ def start(launch: Launch, timeout: float = START_TIMEOUT_SECONDS) -> ProcessReco
                 f"{launch.name}: exited with {child.returncode} before listening on {launch.address}:{launch.port}",
                 log_tail(launch.log_path),
             )
-        if _accepts_tcp(launch.address, launch.port) and child.poll() is None:
+        if accepts_tcp(launch.address, launch.port) and child.poll() is None:
             return record
         if time.monotonic() > deadline:
             stop(record, pid_path=launch.pid_path)
