@@ -79,8 +79,12 @@ def _variant(tmp_path: Path, stack: str, stack_yaml: str, program: str | None = 
     return tmp_path
 
 
-def test_local_stack_passes_the_pack(failoverkit_cli) -> None:
-    result = failoverkit_cli("preview", "--stack", "local", "--policy-pack", str(LAUNCHER))
+def test_local_stack_passes_the_pack(failoverkit_cli, tmp_path: Path) -> None:
+    # The repo's own local stack, previewed in a copy so the test leaves no engine state in the work tree.
+    project = _variant(tmp_path, "local", (REPO / "stacks" / "Pulumi.local.yaml").read_text())
+    result = failoverkit_cli(
+        "preview", "--stack", "local", "--project-dir", str(project), "--policy-pack", str(LAUNCHER)
+    )
     out = _output(result)
     assert result.returncode == 0, out
     assert "failoverkit@v0.1.0" in out
