@@ -32,7 +32,8 @@ DEV_PASSPHRASE = "failoverkit-local-dev-only"
 """Secrets passphrase of the simulated ``local`` stacks only. Never protects a real secret."""
 
 
-def _version_tuple(text: str) -> tuple[int, ...]:
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``v3.274.1-dev`` -> ``(3, 274, 1)``: comparable release numbers; (0,) when unreadable."""
     core = text.strip().lstrip("v").split("-")[0].split("+")[0]
     try:
         return tuple(int(p) for p in core.split("."))
@@ -60,10 +61,10 @@ def find_engine() -> Path:
     on_path = shutil.which("pulumi")
     if on_path:
         binary = Path(on_path).resolve()
-        if _version_tuple(_version_of(binary)) >= _version_tuple(PINNED_VERSION):
+        if version_tuple(_version_of(binary)) >= version_tuple(PINNED_VERSION):
             return binary.parent.parent
     cached = engine_cache_dir() / "bin" / "pulumi"
-    if cached.is_file() and _version_tuple(_version_of(cached)) == _version_tuple(PINNED_VERSION):
+    if cached.is_file() and version_tuple(_version_of(cached)) == version_tuple(PINNED_VERSION):
         return cached.parent.parent
     raise EngineError(
         f"no Pulumi engine v{PINNED_VERSION} or newer: none on PATH and none in {cached.parent}. "

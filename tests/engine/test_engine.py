@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
-from failoverkit.engine import PINNED_VERSION, EngineSettings
+from failoverkit.engine import PINNED_VERSION, EngineSettings, version_tuple, engine_cache_dir
 
 pytestmark = pytest.mark.engine
 
@@ -52,8 +53,13 @@ def tiny_project(tmp_path: Path) -> Path:
 
 def test_engine_is_the_pinned_version(engine_root: Path) -> None:
     out = subprocess.run([str(engine_root / "bin" / "pulumi"), "version"], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().lstrip("v").split("-")[0] >= PINNED_VERSION
-    assert (engine_root / "bin" / "pulumi-resource-pulumi-python").is_file() or out.returncode == 0
+    version = version_tuple(out.stdout)
+    if engine_root == engine_cache_dir():
+        assert version == version_tuple(PINNED_VERSION), "the cached build must be exactly the pin"
+    else:
+        assert version >= version_tuple(PINNED_VERSION), f"pulumi on PATH is older than the pin: {out.stdout}"
+    plugin = engine_root / "bin" / "pulumi-resource-pulumi-python"
+    assert plugin.is_file() and os.access(plugin, os.X_OK), "the Python dynamic-provider plugin must sit beside it"
 
 
 def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_project: Path) -> None:
