@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from failoverkit.engine import PINNED_VERSION, EngineSettings, version_tuple, engine_cache_dir
+from failoverkit.engine import PINNED_VERSION, EngineSettings, engine_cache_dir, version_tuple
 
 pytestmark = pytest.mark.engine
 
