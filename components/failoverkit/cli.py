@@ -102,7 +102,7 @@ def run_engine_operation(args: argparse.Namespace) -> int:
             stack.refresh(on_output=stream)
         else:
             stack.destroy(on_output=stream)
-            engine.remove_stack_files(args.stack, project_dir)
+            engine.remove_stack_files(stack, project_dir)
     except auto_errors.CommandError as exc:
         # The engine already streamed its diagnostics; say briefly what failed.
         print(f"failoverkit {args.operation}: stack {args.stack!r} failed ({_first_error(exc)})", file=sys.stderr)

@@ -150,6 +150,19 @@ def _clear_stale_locks(settings: EngineSettings) -> None:
             lock.unlink(missing_ok=True)
 
 
+def project_settings(project_dir: Path) -> dict[str, Any]:
+    """The project's Pulumi.yaml as a mapping (EngineError when there is none)."""
+    import yaml
+
+    path = project_dir / "Pulumi.yaml"
+    if not path.is_file():
+        raise EngineError(f"{project_dir}: no Pulumi.yaml here")
+    settings = yaml.safe_load(path.read_text()) or {}
+    if not isinstance(settings, dict):
+        raise EngineError(f"{path}: not a Pulumi project file")
+    return settings
+
+
 def project_program(project_dir: Path) -> Callable[[], None]:
     """The project's own program (Pulumi.yaml ``main``, default ``__main__.py``) as an inline program.
 
@@ -158,10 +171,7 @@ def project_program(project_dir: Path) -> Callable[[], None]:
     """
     import runpy
 
-    import yaml
-
-    settings = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
-    main = project_dir / str(settings.get("main") or ".")
+    main = project_dir / str(project_settings(project_dir).get("main") or ".")
     entry = main / "__main__.py" if main.is_dir() else main
 
     def program() -> None:
@@ -178,11 +188,11 @@ def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None
     """Create or select ``stack`` of the project in ``project_dir``, its program run inline."""
     from pulumi import automation as auto
 
-    if not (project_dir / "Pulumi.yaml").is_file():
-        raise EngineError(f"{project_dir}: no Pulumi.yaml here")
-    config_file = project_dir / "stacks" / f"Pulumi.{stack}.yaml"
+    project = project_settings(project_dir)
+    config_dir = project_dir / str(project.get("stackConfigDir") or ".")
+    config_file = config_dir / f"Pulumi.{stack}.yaml"
     if not config_file.is_file():
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (project_dir / "stacks").glob("Pulumi.*.yaml"))
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
         raise EngineError(f"unknown stack {stack!r}: no {config_file}; stacks: {', '.join(known) or 'none'}")
     settings = EngineSettings(project_dir.resolve(), stack)
     engine_dir = find_engine()
@@ -201,18 +211,12 @@ def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None
     try:
         return auto.create_or_select_stack(
             stack_name=stack,
-            project_name=_project_name(project_dir),
+            project_name=str(project.get("name") or project_dir.name),
             program=program or project_program(project_dir),
             opts=opts,
         )
     except auto.errors.CommandError as exc:
         raise EngineError(f"could not open stack {stack!r}: {exc}") from exc
-
-
-def _project_name(project_dir: Path) -> str:
-    import yaml
-
-    return str((yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}).get("name") or project_dir.name)
 
 
 def stack_outputs(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
@@ -224,24 +228,23 @@ def stack_outputs(stack: str, project_dir: Path | None = None) -> dict[str, Any]
     return {k: v.value for k, v in outputs.items()}
 
 
-def remove_stack_files(stack: str, project_dir: Path) -> None:
-    """After a destroy: remove the stack from the backend with its history, backups and state folder.
+def remove_stack_files(stack: Any, project_dir: Path) -> None:
+    """After a destroy of ``stack``: remove it from the backend with its history, backups and state folder.
 
     When it was the project's last stack, ``.failoverkit/`` goes too: nothing is left behind.
     """
-    settings = EngineSettings(project_dir.resolve(), stack)
-    stack_obj = open_stack(stack, project_dir)
-    stack_obj.workspace.remove_stack(stack, preserve_config=True)  # stacks/ is the user's, keep it
+    settings = EngineSettings(project_dir.resolve(), stack.name)
+    stack.workspace.remove_stack(stack.name, preserve_config=True)  # the stack's config file is the user's
     meta = settings.backend_dir / ".pulumi"
-    project = _project_name(settings.project_dir)
+    project = str(project_settings(settings.project_dir).get("name") or settings.project_dir.name)
     for leftover in (
-        meta / "history" / project / stack,
-        meta / "backups" / project / stack,
-        meta / "locks" / "organization" / project / stack,
+        meta / "history" / project / stack.name,
+        meta / "backups" / project / stack.name,
+        meta / "locks" / "organization" / project / stack.name,
         settings.state_dir,
     ):
         shutil.rmtree(leftover, ignore_errors=True)
-    for bak in (meta / "stacks" / project).glob(f"{stack}.json*"):
+    for bak in (meta / "stacks" / project).glob(f"{stack.name}.json*"):
         bak.unlink(missing_ok=True)
     if not any((meta / "stacks").rglob("*.json")):
         shutil.rmtree(settings.root, ignore_errors=True)
