@@ -1,7 +1,7 @@
 """The bundled demo app the ``local`` targets run: names its cloud, region and instance; fault control for drills.
 
 Run: ``python -m failoverkit.demoapp [--cloud aws] [--region us-east-1] [--address 127.0.10.1]
-[--port 8080] [--health-path /healthz]``; each flag defaults to its environment
+[--port 8080] [--health-path /health]``; each flag defaults to its environment
 variable (``FAILOVERKIT_CLOUD``, ``FAILOVERKIT_REGION``, ``FAILOVERKIT_ADDRESS``,
 ``FAILOVERKIT_PORT``, ``FAILOVERKIT_HEALTH_PATH``), which the local target sets for
 any command, so a user's own app can read them too.
@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=env("FAILOVERKIT_REGION", "local"))
     p.add_argument("--address", default=env("FAILOVERKIT_ADDRESS", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(env("FAILOVERKIT_PORT", "8080")))
-    p.add_argument("--health-path", default=env("FAILOVERKIT_HEALTH_PATH", "/healthz"))
+    p.add_argument("--health-path", default=env("FAILOVERKIT_HEALTH_PATH", "/health"))
     return p
 
 

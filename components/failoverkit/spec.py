@@ -74,7 +74,7 @@ class AppArgs(TypedDict, total=False):
     port: int
     """Port the container listens on. Default: 8080."""
     health_path: str
-    """HTTP path answering 200 when the app is healthy. Default: ``/healthz``."""
+    """HTTP path answering 200 when the app is healthy. Default: ``/health``."""
     criticality: str
     """``critical`` or ``standard``. Default: ``critical`` (the policy pack applies)."""
 
@@ -249,7 +249,7 @@ VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 CERTIFICATE_BINDINGS = ("sni", "disabled")
 DEFAULT_PORT = 8080
-DEFAULT_HEALTH_PATH = "/healthz"
+DEFAULT_HEALTH_PATH = "/health"
 DEFAULT_RTO_SECONDS = 300
 DEFAULT_LOCAL_LISTEN = "127.0.53.1:10053"
 DNS_NAME_MAX = 253
@@ -380,7 +380,7 @@ def _parse_app(r: _Reader) -> AppSpec:
         r.problem("port", f"must be between 1 and 65535, got {port}")
     health_path = r.string("health_path", default=DEFAULT_HEALTH_PATH) or DEFAULT_HEALTH_PATH
     if not health_path.startswith("/") or any(c.isspace() for c in health_path):
-        r.problem("health_path", f"must be an absolute URL path like /healthz, got {health_path!r}")
+        r.problem("health_path", f"must be an absolute URL path like /health, got {health_path!r}")
     criticality = r.choice("criticality", Criticality, default=Criticality.CRITICAL)
     return AppSpec(name, image, tuple(command) if command else None, port, health_path, criticality)
 
@@ -427,6 +427,24 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         elif binding not in CERTIFICATE_BINDINGS:
             r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
     return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding)
+
+
+def cloud_run_reserved(path: str) -> str | None:
+    """Why Cloud Run would answer ``path`` itself instead of the container, or None when it reaches the app.
+
+    Cloud Run's "Known issues" page (https://cloud.google.com/run/docs/known-issues, "Reserved URL paths"):
+    ``/eventlog``, paths starting with ``/_ah/`` and some paths ending in ``z`` are reserved, and Google
+    recommends avoiding every path that ends in ``z``. A reserved health path gets Google's own 404, so every
+    outside health checker would mark the GCP target unhealthy forever while its probes pass.
+    """
+    bare = path.split("?", 1)[0]
+    if bare.rstrip("/").endswith("z"):
+        return "Cloud Run reserves some paths ending in 'z' and recommends avoiding all of them"
+    if bare.startswith("/_ah/"):
+        return "Cloud Run reserves paths under /_ah/"
+    if bare.rstrip("/") == "/eventlog":
+        return "Cloud Run reserves /eventlog"
+    return None
 
 
 def _is_loopback(address: str) -> bool:
@@ -598,6 +616,12 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
         problems.append(
             f"targets[{azure[1].priority}]: at most one azure target per hostname (its managed certificate's "
             f"_dnsauth TXT record is single-valued), got {', '.join(t.placement for t in azure)}"
+        )
+    reserved = cloud_run_reserved(app.health_path)
+    if reserved and root.get("app") is not None and any(t.cloud is Cloud.GCP for t in targets):
+        problems.append(
+            f"app.healthPath: {app.health_path!r} never reaches the app on a gcp target: {reserved} (Cloud Run "
+            "known issues, reserved URL paths); use a path like /health"
         )
     if targets and not targets[0].simulated and app.image is None and root.get("app") is not None:
         problems.append("app.image: is required for cloud targets")

@@ -51,7 +51,7 @@ database = aws.rds.Instance(
 shop = FailoverApp(
     "shop",
     {
-        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2", "port": 8080, "health_path": "/healthz"},
+        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2", "port": 8080, "health_path": "/health"},
         "hostname": hostname,
         "targets": [
             {"cloud": "aws", "region": REGION, "vpc_id": vpc_id, "subnet_ids": subnet_ids},

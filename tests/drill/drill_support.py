@@ -33,7 +33,7 @@ def make_outputs(
             "originHostname": address,
             "port": port,
             "protocol": "HTTP",
-            "healthUrl": f"http://{address}:{port}/healthz",
+            "healthUrl": f"http://{address}:{port}/health",
         }
         for i, ((cloud, region), address) in enumerate(zip(PLACES, addresses, strict=False))
     ]

@@ -106,7 +106,7 @@ def test_local_stack_lifecycle(failoverkit_cli: RunCli, project: Path) -> None:
     assert up.returncode == 0, up.stdout + up.stderr
     assert "6 created" in up.stdout
     for address in ADDRESSES:
-        health = httpx.get(f"http://{address}:{PORT}/healthz", timeout=2)
+        health = httpx.get(f"http://{address}:{PORT}/health", timeout=2)
         assert health.status_code == 200
     assert _wait_for(lambda: _resolve() == ADDRESSES[0])
     served = httpx.get(f"http://{ADDRESSES[0]}:{PORT}/", headers={"Host": HOSTNAME}, timeout=2).json()

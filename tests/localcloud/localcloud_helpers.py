@@ -45,7 +45,7 @@ def demo_launch(state: Path, name: str, cloud: str = "aws", region: str = "us-ea
         "FAILOVERKIT_REGION": region,
         "FAILOVERKIT_ADDRESS": host,
         "FAILOVERKIT_PORT": str(port),
-        "FAILOVERKIT_HEALTH_PATH": "/healthz",
+        "FAILOVERKIT_HEALTH_PATH": "/health",
     }
     return process.new_launch(state, name, [sys.executable, "-m", "failoverkit.demoapp"], env, host, port)
 

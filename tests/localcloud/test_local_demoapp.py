@@ -25,21 +25,21 @@ def test_health_and_fault_modes(start_app: StartApp) -> None:
     launch, _ = start_app("faulty")
     base = f"http://{launch.address}:{launch.port}"
     with httpx.Client(base_url=base, timeout=5) as http:
-        assert http.get("/healthz").status_code == 200
+        assert http.get("/health").status_code == 200
         assert http.get("/-/fault").json() == {"mode": "none", "delaySeconds": 0.0}
 
         assert http.post("/-/fault", json={"mode": "unhealthy"}).status_code == 200
-        assert http.get("/healthz").status_code == 503
+        assert http.get("/health").status_code == 503
         assert http.get("/").status_code == 200  # the app still serves; only its health check fails
         assert http.get("/-/fault").json()["mode"] == "unhealthy"
 
         assert http.post("/-/fault", json={"mode": "slow", "delaySeconds": 0.3}).status_code == 200
         t0 = time.monotonic()
-        assert http.get("/healthz").status_code == 200
+        assert http.get("/health").status_code == 200
         assert time.monotonic() - t0 >= 0.3
 
         assert http.post("/-/fault", json={"mode": "none"}).json() == {"mode": "none", "delaySeconds": 0.0}
-        assert http.get("/healthz").status_code == 200
+        assert http.get("/health").status_code == 200
 
 
 def test_bad_fault_requests_are_refused_with_a_reason(start_app: StartApp) -> None:

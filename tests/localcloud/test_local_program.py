@@ -55,7 +55,7 @@ def test_local_stack_registers_three_targets_and_one_dns_server(state_env: Path)
         assert (r.inputs["cloud"], r.inputs["region"], r.inputs["address"]) == (cloud, region, address)
         assert r.inputs["tags"] == TAGS
         assert r.inputs["argv"] == [sys.executable, "-m", "failoverkit.demoapp"]
-        assert r.inputs["port"] == 8080 and r.inputs["healthPath"] == "/healthz"
+        assert r.inputs["port"] == 8080 and r.inputs["healthPath"] == "/health"
         assert r.inputs["stateDir"] == str(state_env)
 
     dns_server = by_name["shop-dns"]
@@ -135,5 +135,5 @@ def test_default_addresses_and_the_component_outputs() -> None:
     assert by_name["shop-aws-us-east-1"].inputs["address"] == "127.0.10.1"
     assert by_name["shop-gcp-us-central1"].inputs["address"] == "127.0.10.2"
     endpoints = by_name["shop"].outputs["endpoints"]
-    assert endpoints[0]["healthUrl"] == "http://127.0.10.1:8080/healthz"
+    assert endpoints[0]["healthUrl"] == "http://127.0.10.1:8080/health"
     assert endpoints[0]["protocol"] == "HTTP"

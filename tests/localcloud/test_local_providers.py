@@ -37,7 +37,7 @@ def target_props(state: Path, name: str, cloud: str, region: str) -> dict[str, A
         "argv": [sys.executable, "-m", "failoverkit.demoapp"],
         "address": address,
         "port": float(port),
-        "healthPath": "/healthz",
+        "healthPath": "/health",
         "stateDir": str(state),
         "tags": TAGS,
         "pid": None,

@@ -147,7 +147,7 @@ def cloud_baseline() -> StackBuilder:
         {"labels": dict(TAGS), "address": UNKNOWN},
         **gcp,
     )
-    hc = {"type": "HTTPS", "resourcePath": "/healthz", "port": 443, "requestInterval": 10, "failureThreshold": 3}
+    hc = {"type": "HTTPS", "resourcePath": "/health", "port": 443, "requestInterval": 10, "failureThreshold": 3}
     b.add(
         "aws:route53/healthCheck:HealthCheck",
         "shop-aws-us-east-1-r53-health",
@@ -194,7 +194,7 @@ def cloud_baseline() -> StackBuilder:
     b.add(
         "cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor",
         "shop-cf-monitor",
-        {"type": "https", "path": "/healthz", "interval": 15, "retries": 1, "timeout": 5, "consecutiveDown": 2},
+        {"type": "https", "path": "/health", "interval": 15, "retries": 1, "timeout": 5, "consecutiveDown": 2},
         **cf,
     )
     for key, dep in (("aws-us-east-1", "shop-aws-us-east-1-alb"), ("gcp-us-central1", "shop-gcp-us-central1-ip")):
@@ -256,7 +256,7 @@ def local_baseline(targets: tuple[tuple[str, str, str], ...] = LOCAL_TARGETS) ->
                 "region": region,
                 "address": address,
                 "port": 8080,
-                "healthPath": "/healthz",
+                "healthPath": "/health",
                 "priority": i,
                 "tags": dict(TAGS),
             },
@@ -274,7 +274,7 @@ def local_baseline(targets: tuple[tuple[str, str, str], ...] = LOCAL_TARGETS) ->
             "ttlSeconds": 1,
             "healthCheck": {"intervalSeconds": 1, "failureThreshold": 2, "timeoutSeconds": 0.5, "recoveryThreshold": 2},
             "endpoints": [
-                {"priority": i, "cloud": c, "region": r, "address": a, "port": 8080, "healthPath": "/healthz"}
+                {"priority": i, "cloud": c, "region": r, "address": a, "port": 8080, "healthPath": "/health"}
                 for i, (c, r, a) in enumerate(targets)
             ],
             "listenAddress": "127.0.53.1",

@@ -130,7 +130,7 @@ def test_traffic_manager_monitored_and_budget() -> None:
     monitor = {
         "protocol": "HTTPS",
         "port": 443,
-        "path": "/healthz",
+        "path": "/health",
         "intervalInSeconds": 10,
         "timeoutInSeconds": 5,
         "toleratedNumberOfFailures": 2,
@@ -149,7 +149,7 @@ def test_traffic_manager_monitored_and_budget() -> None:
 def test_traffic_manager_without_monitor_or_disabled_standby() -> None:
     found = HEALTH.run(_traffic_manager(StackBuilder(), None).args())
     assert len(found) == 2 and all("has no health check" in m and "monitorConfig" in m for m, _ in found)
-    monitor = {"protocol": "HTTPS", "port": 443, "path": "/healthz"}
+    monitor = {"protocol": "HTTPS", "port": 443, "path": "/health"}
     [(a, _), (b, _)] = HEALTH.run(_traffic_manager(StackBuilder(), monitor, endpointStatus="Disabled").args())
     assert "endpoint azure has no health check" in a
     assert "endpoint azure is not pre-provisioned" in b
@@ -377,7 +377,7 @@ def test_budget_matches_failoverkits_model(
 
 def test_primary_with_unknown_cloud_falls_back_to_the_components_word() -> None:
     """During preview the primary's target may be unknown: never guess from a standby."""
-    monitor = {"protocol": "HTTPS", "port": 443, "path": "/healthz"}
+    monitor = {"protocol": "HTTPS", "port": 443, "path": "/health"}
     b = _traffic_manager(StackBuilder(), monitor)
     b.props("shop-tm")["endpoints"][0]["target"] = UNKNOWN  # the aws primary's ALB name
     assert _setups(b)["traffic-manager"].primary_cloud() is None

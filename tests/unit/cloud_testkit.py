@@ -27,7 +27,7 @@ def app_args(
         dict(zip(("cloud", "region"), p.split("/"), strict=True)) if isinstance(p, str) else dict(p) for p in placements
     ]
     return {
-        "app": {"name": "shop", "image": IMAGE, "port": 8080, "healthPath": "/healthz", **app},
+        "app": {"name": "shop", "image": IMAGE, "port": 8080, "healthPath": "/health", **app},
         "hostname": HOSTNAME,
         "targets": targets,
         "dns": {"provider": "route53", "zone": "example.com", "ttl": 30, "healthCheck": {"intervalSeconds": 10}},

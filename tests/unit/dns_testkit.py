@@ -67,13 +67,13 @@ def make_endpoint(target: Target) -> Endpoint:
     """What a cloud target hands DNS: ALB name (aws), static IP (gcp), Container Apps FQDN + static IP (azure)."""
     if target.cloud.value == "gcp":
         ip = f"34.1.{target.priority}.10"
-        return Endpoint(target, pulumi.Output.from_input(ip), "HTTPS", 443, "/healthz", pulumi.Output.from_input(ip))
+        return Endpoint(target, pulumi.Output.from_input(ip), "HTTPS", 443, "/health", pulumi.Output.from_input(ip))
     if target.cloud.value == "azure":
         fqdn = f"shop-{target.region}.azurecontainerapps.io"
         ip = f"20.1.{target.priority}.20"
-        return Endpoint(target, pulumi.Output.from_input(fqdn), "HTTPS", 443, "/healthz", pulumi.Output.from_input(ip))
+        return Endpoint(target, pulumi.Output.from_input(fqdn), "HTTPS", 443, "/health", pulumi.Output.from_input(ip))
     alb = f"shop-{target.region}-123.{target.region}.elb.amazonaws.com"
-    return Endpoint(target, pulumi.Output.from_input(alb), "HTTPS", 443, "/healthz")
+    return Endpoint(target, pulumi.Output.from_input(alb), "HTTPS", 443, "/health")
 
 
 def run_backend(

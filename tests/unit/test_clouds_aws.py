@@ -87,7 +87,7 @@ def test_target_group_health_checks_the_health_path(infra: Infra) -> None:
             "port": 8080,
             "protocol": "HTTP",
             "targetType": "ip",
-            "healthCheck": {"path": "/healthz", "matcher": "200-399"},
+            "healthCheck": {"path": "/health", "matcher": "200-399"},
         },
     )
 
@@ -127,7 +127,7 @@ def test_task_definition_runs_the_image_with_health_check_and_logs(infra: Infra)
     c = container(infra)
     assert c["image"] == IMAGE
     assert c["portMappings"] == [{"containerPort": 8080, "protocol": "tcp"}]
-    assert "http://localhost:8080/healthz" in c["healthCheck"]["command"][1]
+    assert "http://localhost:8080/health" in c["healthCheck"]["command"][1]
     assert c["logConfiguration"]["logDriver"] == "awslogs"
     assert c["logConfiguration"]["options"]["awslogs-region"] == "us-east-1"
 
@@ -183,5 +183,5 @@ def test_endpoint_output_points_at_the_load_balancer(infra: Infra) -> None:
     aws = next(e for e in app.outputs["endpoints"] if e["cloud"] == "aws")
     alb = infra.named("shop-aws-us-east-1-alb")
     assert aws["originHostname"] == alb.outputs["dnsName"]
-    assert aws["healthUrl"] == f"https://{alb.outputs['dnsName']}/healthz"
+    assert aws["healthUrl"] == f"https://{alb.outputs['dnsName']}/health"
     assert (aws["protocol"], aws["port"], aws["region"]) == ("HTTPS", 443, "us-east-1")

@@ -63,7 +63,7 @@ def test_container_app_has_external_ingress_on_the_port_and_probes(infra: Infra)
     (container,) = app.inputs["template"]["containers"]
     probes = {p["type"]: p for p in container["probes"]}
     assert set(probes) == {"Startup", "Liveness", "Readiness"}
-    assert all(p["httpGet"] == {"path": "/healthz", "port": 8080, "scheme": "HTTP"} for p in probes.values())
+    assert all(p["httpGet"] == {"path": "/health", "port": 8080, "scheme": "HTTP"} for p in probes.values())
 
 
 def test_probes_stay_within_container_apps_limits(infra: Infra) -> None:
@@ -125,7 +125,7 @@ def test_endpoint_is_the_app_fqdn_with_the_environment_static_ip(infra: Infra) -
     fqdn = app.outputs["configuration"]["ingress"]["fqdn"]
     azure = next(e for e in infra.component().outputs["endpoints"] if e["cloud"] == "azure")
     assert azure["originHostname"] == fqdn
-    assert azure["healthUrl"] == f"https://{fqdn}/healthz"
+    assert azure["healthUrl"] == f"https://{fqdn}/health"
 
 
 def test_long_app_names_fit_container_apps_limits(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,7 +56,7 @@ def test_regional_resources_carry_the_target_region(infra: Infra) -> None:
 
 
 def test_cloud_run_service_runs_the_image_with_probes_on_the_health_path(infra: Infra) -> None:
-    probe = {"httpGet": {"path": "/healthz", "port": 8080}}
+    probe = {"httpGet": {"path": "/health", "port": 8080}}
     infra.assert_has_resource(
         RUN,
         {
@@ -165,4 +165,4 @@ def test_endpoint_is_the_static_ip(infra: Infra) -> None:
     ip = infra.named("shop-gcp-us-central1-ip").outputs["address"]
     gcp = next(e for e in infra.component().outputs["endpoints"] if e["cloud"] == "gcp")
     assert gcp["originHostname"] == ip
-    assert gcp["healthUrl"] == f"https://{ip}/healthz"
+    assert gcp["healthUrl"] == f"https://{ip}/health"

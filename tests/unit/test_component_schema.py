@@ -226,7 +226,7 @@ def test_every_type_and_property_is_described(schema: dict[str, Any]) -> None:
 def schema_inputs() -> dict[str, Any]:
     """FailoverApp inputs as a TypeScript program sends them: camelCase keys, every number a float."""
     return {
-        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2", "port": 8080.0, "healthPath": "/healthz"},
+        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2", "port": 8080.0, "healthPath": "/health"},
         "hostname": "shop.example.com",
         "targets": [{"cloud": "aws", "region": "us-east-1"}, {"cloud": "gcp", "region": "us-central1"}],
         "dns": {"provider": "route53", "zone": "example.com", "ttl": 30.0, "healthCheck": {"intervalSeconds": 10.0}},
@@ -274,7 +274,7 @@ def test_construct_builds_the_component_from_inputs_sent_by_another_language(
         ("aws-us-east-1", 0, "HTTPS"),
         ("gcp-us-central1", 1, "HTTPS"),
     ]
-    assert all(e["healthUrl"].endswith("/healthz") for e in state["endpoints"])
+    assert all(e["healthUrl"].endswith("/health") for e in state["endpoints"])
 
 
 def test_construct_refuses_a_missing_required_input_before_registering_anything(

@@ -26,7 +26,7 @@ def test_health_check_with_three_source_regions(recorder: Any) -> None:
             "timeoutSec": 5,
             "unhealthyThreshold": 2,
             "healthyThreshold": 2,
-            "httpsHealthCheck": {"port": 443, "requestPath": "/healthz", "host": "shop.example.com"},
+            "httpsHealthCheck": {"port": 443, "requestPath": "/health", "host": "shop.example.com"},
         },
     )
     assert len(check.inputs["sourceRegions"]) == 3
@@ -79,7 +79,7 @@ def test_zone_records_are_absolute_and_txt_is_quoted(recorder: Any) -> None:
 def test_an_endpoint_without_static_ip_is_refused_at_publish(recorder: Any) -> None:
     def endpoints(spec: FailoverSpec) -> list[Endpoint]:
         first = make_endpoint(spec.targets[0])
-        no_ip = Endpoint(spec.targets[1], pulumi.Output.from_input("x.example.net"), "HTTPS", 443, "/healthz")
+        no_ip = Endpoint(spec.targets[1], pulumi.Output.from_input("x.example.net"), "HTTPS", 443, "/health")
         return [first, no_ip]
 
     with pytest.raises(ConfigError, match=r"targets\[1\]: cloud-dns .* use dns.provider route53 or cloudflare"):

@@ -28,7 +28,7 @@ def test_one_monitor_with_the_health_settings(recorder: Any) -> None:
             "accountId": CF_ACCOUNT,
             "type": "https",
             "method": "GET",
-            "path": "/healthz",
+            "path": "/health",
             "port": 443,
             "interval": 15,
             "timeout": 5,

@@ -69,7 +69,7 @@ def test_two_targets_graph_and_properties(recorder: Any) -> None:
         **check.inputs,
         "type": "HTTPS",
         "fqdn": "shop-us-east-1-123.us-east-1.elb.amazonaws.com",
-        "resourcePath": "/healthz",
+        "resourcePath": "/health",
         "port": 443,
         "enableSni": True,
         "requestInterval": 10,

@@ -32,7 +32,7 @@ def test_profile_priority_routing_and_monitor(recorder: Any) -> None:
             "monitorConfig": {
                 "protocol": "HTTPS",
                 "port": 443,
-                "path": "/healthz",
+                "path": "/health",
                 "intervalInSeconds": 10,
                 "timeoutInSeconds": 5,
                 "toleratedNumberOfFailures": 2,  # failureThreshold 3 = 2 tolerated + the failing one

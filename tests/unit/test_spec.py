@@ -30,8 +30,8 @@ def test_default_port_is_8080() -> None:
     assert parse_spec(minimal()).app.port == 8080
 
 
-def test_default_health_path_is_healthz() -> None:
-    assert parse_spec(minimal()).app.health_path == "/healthz"
+def test_default_health_path_is_health() -> None:
+    assert parse_spec(minimal()).app.health_path == "/health"
 
 
 def test_default_criticality_is_critical() -> None:
@@ -78,7 +78,7 @@ def test_camel_and_snake_case_keys_are_both_accepted() -> None:
         (lambda a: a["app"].update(image="not an image"), r"app\.image: must be a container image reference"),
         (lambda a: a["app"].pop("image"), r"app\.image: is required for cloud targets"),
         (lambda a: a["app"].update(port=70000), r"app\.port: must be between 1 and 65535, got 70000"),
-        (lambda a: a["app"].update(healthPath="healthz"), r"app\.healthPath: must be an absolute URL path"),
+        (lambda a: a["app"].update(healthPath="health"), r"app\.healthPath: must be an absolute URL path"),
         (lambda a: a["app"].update(criticality="high"), r"app\.criticality: must be one of critical \| standard"),
         (lambda a: a.update(hostname="shop"), r"hostname: must be a fully qualified DNS name"),
         (lambda a: a.update(hostname="shop.example.org"), r"hostname: must be inside dns.zone 'example.com'"),
@@ -97,6 +97,18 @@ def test_core_rules(mutate: Any, message: str) -> None:
     mutate(config)
     with pytest.raises(ConfigError, match=message):
         parse_spec(config)
+
+
+# Cloud Run "Known issues", reserved URL paths (https://cloud.google.com/run/docs/known-issues): /eventlog,
+# paths under /_ah/ and some paths ending in "z" (Google: avoid them all) never reach the container.
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/livez/", "/_ah/health", "/eventlog"])
+def test_health_path_cloud_run_reserves_is_refused_with_a_gcp_target(path: str) -> None:
+    with pytest.raises(ConfigError, match=rf"app\.healthPath: '{path}' never reaches the app on a gcp target"):
+        parse_spec(args("aws/us-east-1", "gcp/us-central1", healthPath=path))
+
+
+def test_health_path_ending_in_z_is_fine_without_a_gcp_target() -> None:
+    assert parse_spec(args("aws/us-east-1", "azure/eastus2", healthPath="/healthz")).app.health_path == "/healthz"
 
 
 def test_vpc_id_applies_only_to_aws_targets() -> None:

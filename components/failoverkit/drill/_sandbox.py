@@ -46,7 +46,7 @@ class LocalSandbox:
     health_check: HealthCheck = field(default_factory=lambda: HealthCheck(0.25, 2, 0.15, 2))
     """Fast checks so a drill takes seconds (default: 0.25 s x 2, timeout 0.15 s, recovery 2)."""
     ttl_seconds: int = 1
-    health_path: str = "/healthz"
+    health_path: str = "/health"
     launches: list[process.Launch] = field(default_factory=list)
 
     def _endpoints(self) -> list[dict[str, Any]]:

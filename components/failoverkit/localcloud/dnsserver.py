@@ -88,7 +88,7 @@ class EndpointConfig:
     region: str
     address: str
     port: int
-    health_path: str = "/healthz"
+    health_path: str = "/health"
 
     @property
     def placement(self) -> str:
@@ -180,7 +180,7 @@ class ServerConfig:
                     region=str(need(raw, "region", str, where)),
                     address=str(need(raw, "address", str, where)),
                     port=int(need(raw, "port", int, where) or 0),
-                    health_path=str(raw.get("healthPath") or "/healthz"),
+                    health_path=str(raw.get("healthPath") or "/health"),
                 )
             )
         if not endpoints:
