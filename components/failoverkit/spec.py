@@ -21,6 +21,7 @@ Example::
 # No ``from __future__ import annotations`` here: the TypedDicts below are read at run time by Pulumi's
 # schema analyzer (``pulumi package add``), which needs real types, not strings.
 
+import fnmatch
 import ipaddress
 import re
 from collections.abc import Mapping, Sequence
@@ -97,6 +98,15 @@ class TargetArgs(TypedDict, total=False):
     certificate_binding: str
     """Azure only: ``sni`` (default) binds the hostname to its managed certificate; ``disabled`` adds the
     hostname unbound, for the first ``pulumi up`` of a new Azure target (see clouds/azure.py)."""
+    image: str
+    """GCP only: the image this target's Cloud Run service runs instead of ``app.image``, e.g. its copy in Artifact
+    Registry (``us-central1-docker.pkg.dev/<project>/<repo>/shop:1.4.2``). Default: ``app.image``."""
+    invoker_iam_disabled: bool
+    """GCP only: true (default) makes the Cloud Run service public by turning its invoker IAM check off, which
+    works under domain-restricted sharing; false grants ``roles/run.invoker`` to ``allUsers`` instead."""
+    enable_apis: bool
+    """GCP only: true (default) enables the project APIs the kit uses (``gcp.projects.Service``, left enabled on
+    destroy); false when they are enabled for you. Every gcp target of a stack must agree."""
 
 
 class HealthCheckArgs(TypedDict, total=False):
@@ -185,6 +195,12 @@ class Target:
     subnet_ids: tuple[str, ...] = ()
     certificate_binding: str = "sni"
     """Azure only: ``sni`` or ``disabled`` (first deployment of a new target)."""
+    image: str | None = None
+    """GCP only: the image to run instead of ``app.image``."""
+    invoker_iam_disabled: bool = True
+    """GCP only: public through a disabled invoker IAM check (True) or an ``allUsers`` invoker binding (False)."""
+    enable_apis: bool = True
+    """GCP only: enable the project's APIs as ``gcp.projects.Service`` resources."""
 
     @property
     def key(self) -> str:
@@ -386,7 +402,12 @@ def _parse_app(r: _Reader) -> AppSpec:
 
 
 def _parse_target(r: _Reader, priority: int) -> Target | None:
-    r.unknown_keys({"cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding"})
+    r.unknown_keys(
+        {
+            "cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding",
+            *GCP_TARGET_KEYS,
+        }
+    )  # fmt: skip
     cloud = r.choice("cloud", Cloud, required=True)
     region = r.string("region", required=True)
     simulated = r.boolean("simulated", False)
@@ -426,7 +447,8 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
             r.problem("certificate_binding", f"applies only to azure targets, this target is {cloud.value}")
         elif binding not in CERTIFICATE_BINDINGS:
             r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
-    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding)
+    gcp = _gcp_options(r, cloud)
+    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding, **gcp)
 
 
 def cloud_run_reserved(path: str) -> str | None:
@@ -445,6 +467,69 @@ def cloud_run_reserved(path: str) -> str | None:
     if bare.rstrip("/") == "/eventlog":
         return "Cloud Run reserves /eventlog"
     return None
+
+
+GCP_TARGET_KEYS = ("image", "invoker_iam_disabled", "enable_apis")
+CLOUD_RUN_REGISTRIES = ("*-docker.pkg.dev", "gcr.io", "*.gcr.io", "docker.io", "index.docker.io", "ghcr.io")
+"""Registry hosts Cloud Run pulls from ("Deploying container images to Cloud Run", supported container registries:
+https://cloud.google.com/run/docs/deploying): Artifact Registry (``<location>-docker.pkg.dev``, and the ``gcr.io``
+hosts it has served since Container Registry shut down, "gcr.io repositories":
+https://cloud.google.com/artifact-registry/docs/transition/gcr-repositories), and public images on Docker Hub or
+GitHub Container Registry. Any other registry (quay.io, ECR, a private ghcr.io image) only through an Artifact
+Registry remote repository; Cloud Run refuses the image with HTTP 400."""
+
+
+def cloud_run_pulls(image: str) -> bool:
+    """Whether Cloud Run deploys ``image`` from its own registry (an image with no registry host is on Docker Hub).
+
+    Whether a ghcr.io or Docker Hub image is public cannot be told from its name: docs/components.md says so.
+    """
+    first, slash, _ = image.partition("/")
+    if not slash or not ("." in first or ":" in first or first == "localhost"):
+        return True
+    return any(fnmatch.fnmatchcase(first.lower(), host) for host in CLOUD_RUN_REGISTRIES)
+
+
+def _gcp_options(r: _Reader, cloud: Cloud) -> dict[str, Any]:
+    """The gcp-only target keys (GCP_TARGET_KEYS), refused on other clouds."""
+    if cloud is not Cloud.GCP:
+        for key in GCP_TARGET_KEYS:
+            if r.get(key) is not None:
+                r.problem(key, f"applies only to gcp targets, this target is {cloud.value}")
+        return {}
+    image = r.string("image")
+    if image is not None and not IMAGE_RE.match(image):
+        r.problem("image", f"must be a container image reference like us-docker.pkg.dev/acme/shop/app:1, got {image!r}")
+    return {
+        "image": image,
+        "invoker_iam_disabled": r.boolean("invoker_iam_disabled", True),
+        "enable_apis": r.boolean("enable_apis", True),
+    }
+
+
+def _gcp_problems(app: AppSpec, targets: Sequence[Target]) -> list[str]:
+    """What a GCP project would refuse at deploy time: an image Cloud Run cannot pull, gcp targets that disagree on
+    enableApis (the APIs belong to the project all gcp targets share)."""
+    gcp = [t for t in targets if t.cloud is Cloud.GCP and not t.simulated]
+    problems = []
+    for t in gcp:
+        image = t.image or app.image
+        if image is not None and not cloud_run_pulls(image):
+            key = f"targets[{t.priority}].image" if t.image else "app.image"
+            problems.append(
+                f"{key}: Cloud Run ({t.placement}) pulls only from Artifact Registry (<location>-docker.pkg.dev, "
+                f"gcr.io) and public Docker Hub or ghcr.io images, got {image!r}; set targets[{t.priority}].image to "
+                "the image's copy in Artifact Registry, or in an Artifact Registry remote repository of its registry"
+            )
+    differing = [t for t in gcp if t.enable_apis != gcp[0].enable_apis]
+    if differing:
+        first, other = gcp[0], differing[0]
+        has, got = (str(t.enable_apis).lower() for t in (first, other))
+        problems.append(
+            f"targets[{other.priority}].enableApis: every gcp target shares the project's APIs and needs the same "
+            f"value; targets[{first.priority}] has {has}, got {got}"
+        )
+    return problems
 
 
 def _is_loopback(address: str) -> bool:
@@ -623,6 +708,7 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             f"app.healthPath: {app.health_path!r} never reaches the app on a gcp target: {reserved} (Cloud Run "
             "known issues, reserved URL paths); use a path like /health"
         )
+    problems.extend(_gcp_problems(app, targets))
     if targets and not targets[0].simulated and app.image is None and root.get("app") is not None:
         problems.append("app.image: is required for cloud targets")
     if targets and targets[0].simulated and app.port < 1024:

@@ -155,6 +155,9 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
         "vpcId",
         "subnetIds",
         "certificateBinding",
+        "image",
+        "invokerIamDisabled",
+        "enableApis",
     }
     assert target["required"] == ["cloud", "region"]
     assert target["properties"]["simulated"]["type"] == "boolean"

@@ -13,6 +13,7 @@ from failoverkit.spec import FailoverSpec, parse_spec
 
 HC = "gcp:compute/healthCheck:HealthCheck"
 RRSET = "gcp:dns/recordSet:RecordSet"
+API = "gcp:projects/service:Service"
 GA = ["gcp/us-central1", "azure/westeurope"]
 
 
@@ -49,16 +50,62 @@ def test_primary_backup_record_set_over_static_ips(recorder: Any) -> None:
                 "primaryBackup": {
                     "primary": {"externalEndpoints": ["34.1.0.10"]},
                     "backupGeos": [
-                        {
-                            "location": "europe-west1",
-                            "healthCheckedTargets": {"externalEndpoints": ["20.1.1.20", "34.1.2.10"]},
-                        }
+                        {"location": "us-central1", "healthCheckedTargets": {"externalEndpoints": ["20.1.1.20"]}},
+                        {"location": "europe-west1", "healthCheckedTargets": {"externalEndpoints": ["34.1.2.10"]}},
                     ],
                     "trickleRatio": 0,
                 },
             },
         },
     )
+
+
+# "DNS routing policies and health checks" (https://cloud.google.com/dns/docs/routing-policies-overview, Health
+# checks): in a DNSSEC-signed managed zone a health-checked policy item may hold only one IP address. The kit cannot
+# see whether the zone is signed, so every item holds one: each standby is a backup geo item of its own, at a
+# distinct GCP location (item locations are Google Cloud region names).
+@pytest.mark.parametrize(
+    "placements",
+    [
+        GA,
+        [*GA, "gcp/europe-west1"],
+        ["gcp/europe-west1", "gcp/us-central1", "azure/westeurope", "gcp/asia-southeast1"],
+        ["gcp/us-central1", "gcp/europe-west1", "azure/westeurope"],
+    ],
+)
+def test_every_policy_item_holds_one_ip_as_dnssec_zones_require(recorder: Any, placements: list[str]) -> None:
+    infra, _ = run_backend(recorder, make_spec("cloud-dns", placements))
+    policy = infra.assert_has_resource(RRSET, {"type": "A"}).inputs["routingPolicy"]["primaryBackup"]
+    assert len(policy["primary"]["externalEndpoints"]) == 1
+    items = policy["backupGeos"]
+    assert all(len(item["healthCheckedTargets"]["externalEndpoints"]) == 1 for item in items)
+    standbys = [ip for item in items for ip in item["healthCheckedTargets"]["externalEndpoints"]]
+    assert len(standbys) == len(set(standbys)) == len(placements) - 1
+    locations = [item["location"] for item in items]
+    assert len(set(locations)) == len(locations)
+    gcp_standbys = [p.split("/")[1] for p in placements[1:] if p.startswith("gcp/")]
+    assert set(gcp_standbys) <= set(locations), "a GCP standby's item sits in its own region"
+
+
+# The health check (Compute Engine) and the record set (Cloud DNS) call APIs a fresh project has off ("Error 403:
+# ... has not been used in project <n> before or it is disabled"); projects.Service docs: disable_on_destroy=False
+# keeps them on for the project's other workloads when the stack is destroyed.
+def test_health_check_and_record_set_wait_for_the_compute_and_dns_apis(recorder: Any) -> None:
+    infra, _ = run_backend(recorder, make_spec("cloud-dns", GA), zone_record=False)
+    apis = {a.inputs["service"]: a for a in infra.resources_of(API)}
+    assert {"compute.googleapis.com", "dns.googleapis.com"} <= set(apis)
+    assert all(a.inputs["disableOnDestroy"] is False for a in apis.values())
+    for typ in (HC, RRSET):
+        resource = infra.resources_of(typ)[0]
+        assert {a.urn for a in apis.values()} <= set(resource.dependencies), typ
+
+
+def test_enable_apis_false_creates_no_api_services(recorder: Any) -> None:
+    config_ = config("cloud-dns", GA)
+    config_["targets"][0]["enableApis"] = False
+    infra, _ = run_backend(recorder, parse_spec(config_))
+    infra.assert_resource_count(API, 0)
+    assert infra.resources_of(HC)[0].dependencies == []
 
 
 def test_zone_records_are_absolute_and_txt_is_quoted(recorder: Any) -> None:

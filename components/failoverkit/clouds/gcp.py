@@ -2,11 +2,15 @@
 
 Per target (names ``{app}-{target.key}-<role>``)::
 
-    run (Cloud Run v2, region = target.region) + invoker (allUsers)
-    neg (serverless NEG) -> backend -> url-map -> https-proxy (certificate map) -> https-rule (:443) \\
-                                                                                   ip (global static IPv4)
-    redirect-map (301 to https) -> http-proxy -> http-rule (:80) -----------------/
+    run (Cloud Run v2, region = target.region; public: invoker IAM check off, or invoker = allUsers)
+    neg (serverless NEG) -> backend -> url-map -> https-proxy (certificate map, TLS policy) -> https-rule (:443) \\
+                                                                                               ip (global static IPv4)
+    redirect-map (301 to https) -> http-proxy -> http-rule (:80) -----------------------------/
     cert (Certificate Manager, Google-managed) -> cert-map -> cert-map-entry (hostname) + cert-map-primary
+
+Once per app (names ``{app}-gcp-<role>``): ``api-<service>`` (gcp.projects.Service for each API, unless the gcp
+targets set ``enableApis: false``; every resource above waits for them), ``tls-policy`` (SSL policy: RESTRICTED
+profile, TLS 1.2 or later) and ``dns-auth`` (below).
 
 Why Certificate Manager with a DNS authorization and not a classic ``ManagedSslCertificate``: a
 classic managed certificate is issued only once the hostname resolves to the load balancer, which
@@ -14,18 +18,20 @@ a standby never does while DNS points at the primary, so the standby would fail 
 error. The DNS authorization's CNAME (``_acme-challenge.<hostname>``, one per project, written once
 through ``zone``) lets Google issue the certificate whatever DNS currently answers.
 
-Project APIs ``run``, ``compute`` and ``certificatemanager`` must be enabled; the project comes from
-the provider (``gcp:project`` or the provider the user passes in ``opts``).
+The project comes from the provider (``gcp:project`` or the provider the user passes in ``opts``). Its APIs
+stay enabled when the stack is destroyed (``disable_on_destroy=False``): other workloads may use them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_gcp as gcp
 
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.clouds._common import child_name, child_opts, max_instances, once
-from failoverkit.spec import FailoverSpec, Target
+from failoverkit.spec import Cloud, DnsProvider, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
 CPU = "1"
@@ -35,6 +41,15 @@ STARTUP_PROBE_FAILURES = 12
 """Startup gets one minute (12 x 5 s) to answer healthPath before Cloud Run gives up on an instance."""
 LIVENESS_PROBE_PERIOD_SECONDS = 15
 LIVENESS_PROBE_FAILURES = 3
+TARGET_APIS = ("run.googleapis.com", "compute.googleapis.com", "certificatemanager.googleapis.com")
+"""What a gcp target uses: Cloud Run, Compute Engine (load balancer, NEG, address, SSL policy), Certificate Manager."""
+CLOUD_DNS_APIS = ("compute.googleapis.com", "dns.googleapis.com")
+"""What the cloud-dns backend uses: Compute Engine (its health check) and Cloud DNS."""
+TLS_PROFILE = "RESTRICTED"
+MIN_TLS_VERSION = "TLS_1_2"
+"""SSL policies overview (https://cloud.google.com/load-balancing/docs/ssl-policies-concepts) and the SslPolicy API:
+a proxy without a policy uses COMPATIBLE from TLS 1.0. RESTRICTED from TLS 1.2 drops SHA-1 CBC ciphers, as the AWS
+listener's ELBSecurityPolicy-TLS13-1-2-2021-06 does."""
 
 
 def min_run_instances(spec: FailoverSpec) -> int:
@@ -42,10 +57,42 @@ def min_run_instances(spec: FailoverSpec) -> int:
     return 1 if spec.app.is_critical else 0
 
 
+def required_apis(spec: FailoverSpec) -> tuple[str, ...]:
+    """The project APIs the kit enables for ``spec``: none when the gcp targets opt out (``enableApis: false``)."""
+    gcp = [t for t in spec.targets if t.cloud is Cloud.GCP and not t.simulated]
+    if not gcp or not gcp[0].enable_apis:  # parse_spec makes every gcp target agree
+        return ()
+    cloud_dns = DnsProvider.CLOUD_DNS in (spec.dns.provider, spec.dns.secondary)
+    return tuple(dict.fromkeys(TARGET_APIS + (CLOUD_DNS_APIS if cloud_dns else ())))
+
+
+def project_apis(spec: FailoverSpec, parent: pulumi.Resource) -> list[pulumi.Resource]:
+    """One ``gcp.projects.Service`` per required API, once per app (``parent``): GCP resources depend on them.
+
+    A fresh project has these APIs off, and every call then fails with ``Error 403: <API> has not been used in
+    project <n> before or it is disabled ... accessNotConfigured``. ``disable_on_destroy=False``: destroying the
+    stack leaves them on, as other workloads in the project may use them.
+    """
+
+    def enable() -> list[pulumi.Resource]:
+        return [
+            gcp.projects.Service(
+                f"{spec.app.name}-gcp-api-{api.split('.')[0]}",
+                service=api,
+                disable_on_destroy=False,
+                opts=child_opts(parent),
+            )
+            for api in required_apis(spec)
+        ]
+
+    return once(parent, "gcp-apis", enable)
+
+
 def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
     """Cloud Run v2 + global external ALB for ``target``; see the module docstring for the resource graph."""
     labels = workload_tags(spec.app)  # keys and values are already lowercase: valid GCP labels
-    opts = child_opts(parent)
+    apis = project_apis(spec, parent)
+    opts = child_opts(parent, depends_on=apis)
     app = spec.app
 
     def name(role: str) -> str:
@@ -60,6 +107,10 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         deletion_protection=False,  # so `pulumi destroy` works
         # Traffic arrives through the load balancer only; the run.app URL is not a second front door.
         ingress="INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+        # "Allowing public (unauthenticated) access" (https://cloud.google.com/run/docs/authenticating/public):
+        # turning the invoker IAM check off is Google's recommended way, and the one that works where domain
+        # restricted sharing (iam.allowedPolicyMemberDomains) refuses an allUsers binding.
+        invoker_iam_disabled=target.invoker_iam_disabled,
         labels=labels,
         template=gcp.cloudrunv2.ServiceTemplateArgs(
             labels=labels,
@@ -69,7 +120,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
             containers=[
                 gcp.cloudrunv2.ServiceTemplateContainerArgs(
                     name=app.name,
-                    image=app.image or "",
+                    image=target.image or app.image or "",
                     ports=gcp.cloudrunv2.ServiceTemplateContainerPortsArgs(container_port=app.port),
                     resources=gcp.cloudrunv2.ServiceTemplateContainerResourcesArgs(
                         limits={"cpu": CPU, "memory": MEMORY}
@@ -93,14 +144,17 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         ),
         opts=opts,
     )
-    invoker = gcp.cloudrunv2.ServiceIamMember(
-        name("invoker"),
-        name=service.name,
-        location=target.region,
-        role="roles/run.invoker",
-        member="allUsers",  # the load balancer forwards anonymous users' requests
-        opts=opts,
-    )
+    public: list[pulumi.Resource] = []
+    if not target.invoker_iam_disabled:
+        invoker = gcp.cloudrunv2.ServiceIamMember(
+            name("invoker"),
+            name=service.name,
+            location=target.region,
+            role="roles/run.invoker",
+            member="allUsers",  # the load balancer forwards anonymous users' requests
+            opts=opts,
+        )
+        public.append(invoker)
     neg = gcp.compute.RegionNetworkEndpointGroup(
         name("neg"),
         region=target.region,
@@ -118,11 +172,19 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         opts=opts,
     )
     url_map = gcp.compute.URLMap(name("url-map"), default_service=backend.id, opts=opts)
-    cert_map = _certificate_map(spec, target, zone, parent)
+    cert_map = _certificate_map(spec, target, zone, parent, apis)
+    tls_policy = once(
+        parent,
+        "gcp-tls-policy",
+        lambda: gcp.compute.SSLPolicy(
+            f"{app.name}-gcp-tls-policy", profile=TLS_PROFILE, min_tls_version=MIN_TLS_VERSION, opts=opts
+        ),
+    )
     https_proxy = gcp.compute.TargetHttpsProxy(
         name("https-proxy"),
         url_map=url_map.id,
         certificate_map=cert_map.id.apply(lambda i: f"//certificatemanager.googleapis.com/{i}"),
+        ssl_policy=tls_policy.id,
         opts=opts,
     )
     address = gcp.compute.GlobalAddress(
@@ -164,16 +226,16 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         port=443,
         health_path=app.health_path,
         static_ip=address.address,
-        resources=[service, invoker, https_rule, http_rule],
+        resources=[service, *public, https_rule, http_rule],
     )
 
 
 def _certificate_map(
-    spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource
+    spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource, apis: Sequence[pulumi.Resource]
 ) -> gcp.certificatemanager.CertificateMap:
     """A certificate map serving a Google-managed certificate for the shared hostname, DNS-authorised."""
     labels = workload_tags(spec.app)
-    opts = child_opts(parent)
+    opts = child_opts(parent, depends_on=apis)
 
     def authorize() -> tuple[gcp.certificatemanager.DnsAuthorization, pulumi.Resource]:
         # One authorisation per project and hostname serves every GCP target: written once.
@@ -202,7 +264,7 @@ def _certificate_map(
         scope="DEFAULT",
         managed=gcp.certificatemanager.CertificateManagedArgs(domains=[spec.hostname], dns_authorizations=[auth.id]),
         labels=labels,
-        opts=child_opts(parent, depends_on=[dns_record]),
+        opts=child_opts(parent, depends_on=[dns_record, *apis]),
     )
     cert_map = gcp.certificatemanager.CertificateMap(child_name(spec, target, "cert-map"), labels=labels, opts=opts)
     gcp.certificatemanager.CertificateMapEntry(

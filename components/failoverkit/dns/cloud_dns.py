@@ -7,15 +7,19 @@ Resource graph (``shop``)::
     │                                                            3 source regions (what Cloud DNS requires)
     └── gcp:dns/recordSet:RecordSet          shop-dns-failover   <hostname> A, routing_policy:
             health_check = shop-dns-health, primary_backup: primary.external_endpoints = [first target's IP],
-            backup_geos = [{location, health_checked_targets.external_endpoints = [standby IPs]}]
+            backup_geos = [{location, health_checked_targets.external_endpoints = [one standby's IP]}, ...]
+
+Both wait for the project's compute and dns APIs (clouds/gcp.py ``project_apis``) unless the gcp targets opt out.
 
 Cloud DNS health-checks external endpoints by IP only, so every target needs a
 static IP (GCP's load balancer address, Azure's Container Apps environment IP);
 an AWS ALB has none and is refused by parse_spec, naming route53 or cloudflare.
 
-With three or more targets the standbys share one backup geo: Cloud DNS answers
-with every healthy standby, not strictly the next in order (the primary-backup
-policy has one backup tier). docs/dns.md says so.
+Each standby is a backup geo item of its own: "DNS routing policies and health checks"
+(https://cloud.google.com/dns/docs/routing-policies-overview, health checks) allows one IP per policy item
+when health checks are used in a DNSSEC-signed zone, and the kit cannot see whether the zone is signed.
+When the primary is unhealthy, Cloud DNS answers with the healthy backup item nearest the resolver (the
+backup is a geolocation policy), not strictly the next standby in order. docs/dns.md says so.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from failoverkit.clouds import Endpoint, Zone
+from failoverkit.clouds.gcp import project_apis
 from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import absolute, backend_name, child_opts, ordered, tag_text
 from failoverkit.errors import ConfigError
@@ -33,15 +38,15 @@ from failoverkit.spec import Cloud, FailoverSpec
 
 SOURCE_REGIONS = ("us-central1", "europe-west1", "asia-southeast1")
 """Health checks for Cloud DNS external endpoints probe from exactly three source regions."""
-DEFAULT_BACKUP_LOCATION = "us-central1"
+FALLBACK_BACKUP_LOCATIONS = ("us-central1", "europe-west1", "asia-southeast1")
+"""Locations (GCP regions) for the backup items of non-GCP standbys, first one no GCP standby uses."""
 
 
-def backup_location(spec: FailoverSpec) -> str:
-    """The backup geo's location: a GCP standby's region if there is one (it must be a GCP region name)."""
-    for t in spec.targets[1:]:
-        if t.cloud is Cloud.GCP:
-            return t.region
-    return DEFAULT_BACKUP_LOCATION
+def backup_locations(spec: FailoverSpec) -> list[str]:
+    """One distinct GCP region per standby, in target order: a GCP standby's own region, else a fallback."""
+    taken = {t.region for t in spec.targets[1:] if t.cloud is Cloud.GCP}
+    spare = (loc for loc in FALLBACK_BACKUP_LOCATIONS if loc not in taken)
+    return [t.region if t.cloud is Cloud.GCP else next(spare) for t in spec.targets[1:]]
 
 
 def rrdata(record_type: str, value: str) -> str:
@@ -90,6 +95,8 @@ class CloudDnsFailover(pulumi.ComponentResource):
     def __init__(self, spec: FailoverSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("failoverkit:dns:CloudDnsFailover", backend_name(spec, "cloud-dns"), {}, opts)
         self.spec = spec
+        # The project's APIs are enabled once per FailoverApp (clouds/gcp.py), whichever module asks first.
+        self._app: pulumi.Resource = opts.parent if opts is not None and opts.parent is not None else self
         if spec.dns.managed_zone is None:  # parse_spec refuses this; guard direct callers
             raise ValueError("cloud-dns needs dns.managedZone")
         self._zone = CloudDnsZone(spec.dns.managed_zone, self)
@@ -112,6 +119,7 @@ class CloudDnsFailover(pulumi.ComponentResource):
                 ]
             )
         ips = [e.static_ip for e in ends if e.static_ip is not None]
+        apis = project_apis(spec, self._app)
         first = ends[0]
         https = first.protocol.upper() == "HTTPS"
         check = gcp.compute.HealthCheck(
@@ -134,19 +142,21 @@ class CloudDnsFailover(pulumi.ComponentResource):
                     port=first.port, request_path=first.health_path, host=spec.hostname
                 ),
             ),
-            opts=child_opts(self),
+            opts=child_opts(self, apis),
         )
         policy = gcp.dns.RecordSetRoutingPolicyArgs(
             health_check=check.id,
             primary_backup=gcp.dns.RecordSetRoutingPolicyPrimaryBackupArgs(
                 primary=gcp.dns.RecordSetRoutingPolicyPrimaryBackupPrimaryArgs(external_endpoints=[ips[0]]),
+                # One IP per item: what DNSSEC-signed zones require with health checks (module docstring).
                 backup_geos=[
                     gcp.dns.RecordSetRoutingPolicyPrimaryBackupBackupGeoArgs(
-                        location=backup_location(spec),
+                        location=location,
                         health_checked_targets=gcp.dns.RecordSetRoutingPolicyPrimaryBackupBackupGeoHealthCheckedTargetsArgs(
-                            external_endpoints=ips[1:]
+                            external_endpoints=[ip]
                         ),
                     )
+                    for location, ip in zip(backup_locations(spec), ips[1:], strict=True)
                 ],
                 # No trickle: standbys get traffic only when the primary is unhealthy.
                 trickle_ratio=0,
@@ -162,7 +172,7 @@ class CloudDnsFailover(pulumi.ComponentResource):
                 ttl=spec.dns.ttl_seconds,
                 routing_policy=policy,
             ),
-            opts=child_opts(self, [r for e in ends for r in e.resources]),
+            opts=child_opts(self, [*apis, *(r for e in ends for r in e.resources)]),
         )
         self.register_outputs({"healthCheckId": check.id})
         return FailoverRecord(
