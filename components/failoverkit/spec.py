@@ -97,6 +97,13 @@ class TargetArgs(TypedDict, total=False):
     certificate_binding: str
     """Azure only: ``sni`` (default) binds the hostname to its managed certificate; ``disabled`` adds the
     hostname unbound, for the first ``pulumi up`` of a new Azure target (see clouds/azure.py)."""
+    task_subnets: str
+    """AWS only, without ``vpc_id``: ``private`` (tasks behind one NAT gateway per AZ) or ``public`` (tasks with
+    public IPs, no NAT gateways; the task security group still admits only the load balancer). Default:
+    ``private`` for critical apps, ``public`` for standard ones."""
+    registry_credentials_arn: str
+    """AWS only: ARN of a Secrets Manager secret ``{"username": ..., "password": ...}`` for a private registry
+    (e.g. ghcr.io); the task execution role may read it. Default: none (public images and ECR)."""
 
 
 class HealthCheckArgs(TypedDict, total=False):
@@ -185,6 +192,10 @@ class Target:
     subnet_ids: tuple[str, ...] = ()
     certificate_binding: str = "sni"
     """Azure only: ``sni`` or ``disabled`` (first deployment of a new target)."""
+    task_subnets: str | None = None
+    """AWS only: ``private`` or ``public``; None picks by criticality (see clouds/aws.py ``public_tasks``)."""
+    registry_credentials_arn: str | None = None
+    """AWS only: Secrets Manager secret with the image registry's credentials."""
 
     @property
     def key(self) -> str:
@@ -248,6 +259,8 @@ REGION_RE = {
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 CERTIFICATE_BINDINGS = ("sni", "disabled")
+TASK_SUBNETS = ("private", "public")
+SECRET_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 DEFAULT_PORT = 8080
 DEFAULT_HEALTH_PATH = "/health"
 DEFAULT_RTO_SECONDS = 300
@@ -386,7 +399,12 @@ def _parse_app(r: _Reader) -> AppSpec:
 
 
 def _parse_target(r: _Reader, priority: int) -> Target | None:
-    r.unknown_keys({"cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding"})
+    r.unknown_keys(
+        {
+            "cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding",
+            "task_subnets", "registry_credentials_arn",
+        }
+    )  # fmt: skip
     cloud = r.choice("cloud", Cloud, required=True)
     region = r.string("region", required=True)
     simulated = r.boolean("simulated", False)
@@ -426,7 +444,47 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
             r.problem("certificate_binding", f"applies only to azure targets, this target is {cloud.value}")
         elif binding not in CERTIFICATE_BINDINGS:
             r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
-    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding)
+    task_subnets, registry_credentials_arn = _parse_aws_options(r, cloud, vpc_id)
+    return Target(
+        cloud,
+        region,
+        priority,
+        simulated,
+        address,
+        vpc_id,
+        tuple(subnet_ids),
+        binding,
+        task_subnets=task_subnets,
+        registry_credentials_arn=registry_credentials_arn,
+    )
+
+
+def _parse_aws_options(r: _Reader, cloud: Cloud, vpc_id: str | None) -> tuple[str | None, str | None]:
+    """``task_subnets`` and ``registry_credentials_arn``: AWS-only options, checked where the user wrote them."""
+    task_subnets = r.string("task_subnets")
+    if task_subnets is not None:
+        if cloud is not Cloud.AWS:
+            r.problem("task_subnets", f"applies only to aws targets, this target is {cloud.value}")
+        elif task_subnets not in TASK_SUBNETS:
+            r.problem("task_subnets", f"must be one of {' | '.join(TASK_SUBNETS)}, got {task_subnets!r}")
+        elif vpc_id is not None:
+            r.problem(
+                "task_subnets",
+                f"applies only to a VPC the kit builds; with {r.key('vpc_id')} tasks run in your subnets",
+            )
+    arn = r.string("registry_credentials_arn")
+    if arn is not None:
+        if cloud is not Cloud.AWS:
+            r.problem("registry_credentials_arn", f"applies only to aws targets, this target is {cloud.value}")
+        elif not SECRET_ARN_RE.match(arn):
+            # ECS reads private-registry credentials from Secrets Manager by ARN ("Private registry
+            # authentication for tasks", Amazon ECS Developer Guide).
+            r.problem(
+                "registry_credentials_arn",
+                "must be a Secrets Manager secret ARN like "
+                f"arn:aws:secretsmanager:us-east-1:123456789012:secret:ghcr-AbCdEf, got {arn!r}",
+            )
+    return task_subnets, arn
 
 
 def cloud_run_reserved(path: str) -> str | None:

@@ -69,13 +69,16 @@ def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[st
         out["arn"] = f"arn:aws:{service}:{region}:123456789012:{name}-{h[:8]}"
         out["dnsName"] = f"{name}-{h[:8]}.{region}.elb.amazonaws.com"
         out["zoneId"] = f"Z{h[:12].upper()}"
+        # One validation option per domain of an ACM certificate: its domainName and every SAN.
+        domains = [inputs.get("domainName", "example.com"), *(inputs.get("subjectAlternativeNames") or [])]
         out["domainValidationOptions"] = [
             {
-                "domainName": inputs.get("domainName", "example.com"),
-                "resourceRecordName": f"_{h[:16]}.{inputs.get('domainName', 'example.com')}.",
+                "domainName": domain,
+                "resourceRecordName": f"_{_digest(h, domain)[:16]}.{domain}.",
                 "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{h[16:32]}.acm-validations.aws.",
+                "resourceRecordValue": f"_{_digest(h, domain)[16:32]}.acm-validations.aws.",
             }
+            for domain in dict.fromkeys(domains)
         ]
         out["availabilityZones"] = inputs.get("availabilityZones")
     elif pkg == "gcp":
