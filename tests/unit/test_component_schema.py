@@ -155,6 +155,8 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
         "vpcId",
         "subnetIds",
         "certificateBinding",
+        "taskSubnets",
+        "registryCredentialsArn",
     }
     assert target["required"] == ["cloud", "region"]
     assert target["properties"]["simulated"]["type"] == "boolean"

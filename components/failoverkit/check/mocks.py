@@ -190,9 +190,21 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             dependencies=list(request.dependencies),
             version=request.version or None,
             property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-            options=_options(request),
+            options={**_options(request), "aliases": self._alias_urns(request)},
         )
         return response
+
+    def _alias_urns(self, request: Any) -> list[str]:
+        """Every alias as the URN the engine would match in state (the SDK sends name/type/parent specs)."""
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urns.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name))
+        return urns
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn in self.recorded:
