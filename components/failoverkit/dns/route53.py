@@ -237,30 +237,22 @@ class Route53Failover(pulumi.ComponentResource):
         record had when names came from the target (``<app>-<key>-r53-<role>``), so that upgrade is in place too.
         """
         name = backend_name(self.spec, f"r53-{level}-{role.lower()}")
-        common = {
-            "zone_id": self.zone_id,
-            "name": chain_name(self.spec.hostname, level),
-            "type": "CNAME",
-            "set_identifier": f"level-{level}-{role.lower()}",
-            "failover_routing_policies": [aws.route53.RecordFailoverRoutingPolicyArgs(type=role)],
-        }
-        if alias:
-            # An alias takes its TTL from the target and its health from the nested set (evaluate_target_health).
-            args = aws.route53.RecordArgs(
-                **common,
-                aliases=[
-                    aws.route53.RecordAliasArgs(
-                        name=chain_name(self.spec.hostname, level + 1),
-                        zone_id=self.zone_id,
-                        evaluate_target_health=True,
-                    )
-                ],
-            )
-        else:
-            assert target is not None and check is not None  # the two call shapes above
-            args = aws.route53.RecordArgs(
-                **common, ttl=self.spec.dns.ttl_seconds, records=[target], health_check_id=check.id
-            )
+        # An alias takes its TTL from the target and its health from the nested set (evaluate_target_health);
+        # an answer carries the TTL, the target and its health check.
+        nested = aws.route53.RecordAliasArgs(
+            name=chain_name(self.spec.hostname, level + 1), zone_id=self.zone_id, evaluate_target_health=True
+        )
+        args = aws.route53.RecordArgs(
+            zone_id=self.zone_id,
+            name=chain_name(self.spec.hostname, level),
+            type="CNAME",
+            set_identifier=f"level-{level}-{role.lower()}",
+            failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=role)],
+            aliases=[nested] if alias else None,
+            ttl=None if alias else self.spec.dns.ttl_seconds,
+            records=None if target is None else [target],
+            health_check_id=None if check is None else check.id,
+        )
         previous = f"{self.spec.app.name}-{key}-r53-{role.lower()}"
         opts = pulumi.ResourceOptions.merge(
             child_opts(self, depends_on), pulumi.ResourceOptions(aliases=[pulumi.Alias(name=previous)])
