@@ -107,6 +107,13 @@ class TargetArgs(TypedDict, total=False):
     enable_apis: bool
     """GCP only: true (default) enables the project APIs the kit uses (``gcp.projects.Service``, left enabled on
     destroy); false when they are enabled for you. Every gcp target of a stack must agree."""
+    task_subnets: str
+    """AWS only, without ``vpc_id``: ``private`` (tasks behind one NAT gateway per AZ) or ``public`` (tasks with
+    public IPs, no NAT gateways; the task security group still admits only the load balancer). Default:
+    ``private`` for critical apps, ``public`` for standard ones."""
+    registry_credentials_arn: str
+    """AWS only: ARN of a Secrets Manager secret ``{"username": ..., "password": ...}`` for a private registry
+    (e.g. ghcr.io); the task execution role may read it. Default: none (public images and ECR)."""
 
 
 class HealthCheckArgs(TypedDict, total=False):
@@ -201,6 +208,10 @@ class Target:
     """GCP only: public through a disabled invoker IAM check (True) or an ``allUsers`` invoker binding (False)."""
     enable_apis: bool = True
     """GCP only: enable the project's APIs as ``gcp.projects.Service`` resources."""
+    task_subnets: str | None = None
+    """AWS only: ``private`` or ``public``; None picks by criticality (see clouds/aws.py ``public_tasks``)."""
+    registry_credentials_arn: str | None = None
+    """AWS only: Secrets Manager secret with the image registry's credentials."""
 
     @property
     def key(self) -> str:
@@ -264,6 +275,8 @@ REGION_RE = {
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 CERTIFICATE_BINDINGS = ("sni", "disabled")
+TASK_SUBNETS = ("private", "public")
+SECRET_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 DEFAULT_PORT = 8080
 DEFAULT_HEALTH_PATH = "/health"
 DEFAULT_RTO_SECONDS = 300
@@ -405,7 +418,7 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
     r.unknown_keys(
         {
             "cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding",
-            *GCP_TARGET_KEYS,
+            "task_subnets", "registry_credentials_arn", *GCP_TARGET_KEYS,
         }
     )  # fmt: skip
     cloud = r.choice("cloud", Cloud, required=True)
@@ -447,8 +460,48 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
             r.problem("certificate_binding", f"applies only to azure targets, this target is {cloud.value}")
         elif binding not in CERTIFICATE_BINDINGS:
             r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
-    gcp = _gcp_options(r, cloud)
-    return Target(cloud, region, priority, simulated, address, vpc_id, tuple(subnet_ids), binding, **gcp)
+    task_subnets, registry_credentials_arn = _parse_aws_options(r, cloud, vpc_id)
+    return Target(
+        cloud,
+        region,
+        priority,
+        simulated,
+        address,
+        vpc_id,
+        tuple(subnet_ids),
+        binding,
+        task_subnets=task_subnets,
+        registry_credentials_arn=registry_credentials_arn,
+        **_gcp_options(r, cloud),
+    )
+
+
+def _parse_aws_options(r: _Reader, cloud: Cloud, vpc_id: str | None) -> tuple[str | None, str | None]:
+    """``task_subnets`` and ``registry_credentials_arn``: AWS-only options, checked where the user wrote them."""
+    task_subnets = r.string("task_subnets")
+    if task_subnets is not None:
+        if cloud is not Cloud.AWS:
+            r.problem("task_subnets", f"applies only to aws targets, this target is {cloud.value}")
+        elif task_subnets not in TASK_SUBNETS:
+            r.problem("task_subnets", f"must be one of {' | '.join(TASK_SUBNETS)}, got {task_subnets!r}")
+        elif vpc_id is not None:
+            r.problem(
+                "task_subnets",
+                f"applies only to a VPC the kit builds; with {r.key('vpc_id')} tasks run in your subnets",
+            )
+    arn = r.string("registry_credentials_arn")
+    if arn is not None:
+        if cloud is not Cloud.AWS:
+            r.problem("registry_credentials_arn", f"applies only to aws targets, this target is {cloud.value}")
+        elif not SECRET_ARN_RE.match(arn):
+            # ECS reads private-registry credentials from Secrets Manager by ARN ("Private registry
+            # authentication for tasks", Amazon ECS Developer Guide).
+            r.problem(
+                "registry_credentials_arn",
+                "must be a Secrets Manager secret ARN like "
+                f"arn:aws:secretsmanager:us-east-1:123456789012:secret:ghcr-AbCdEf, got {arn!r}",
+            )
+    return task_subnets, arn
 
 
 def cloud_run_reserved(path: str) -> str | None:

@@ -158,6 +158,8 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
         "image",
         "invokerIamDisabled",
         "enableApis",
+        "taskSubnets",
+        "registryCredentialsArn",
     }
     assert target["required"] == ["cloud", "region"]
     assert target["properties"]["simulated"]["type"] == "boolean"

@@ -68,7 +68,7 @@ def test_two_targets_graph_and_properties(recorder: Any) -> None:
     assert check.inputs == {
         **check.inputs,
         "type": "HTTPS",
-        "fqdn": "shop-us-east-1-123.us-east-1.elb.amazonaws.com",
+        "fqdn": "aws-us-east-1.shop.example.com",
         "resourcePath": "/health",
         "port": 443,
         "enableSni": True,
@@ -86,7 +86,7 @@ def test_two_targets_graph_and_properties(recorder: Any) -> None:
             "type": "CNAME",
             "ttl": 30,
             "records": ["shop-us-east-1-123.us-east-1.elb.amazonaws.com"],
-            "setIdentifier": "aws-us-east-1-primary",
+            "setIdentifier": "level-0-primary",
             "failoverRoutingPolicies": [{"type": "PRIMARY"}],
             "healthCheckId": infra.named("shop-aws-us-east-1-r53-health").id,
         },
@@ -96,7 +96,7 @@ def test_two_targets_graph_and_properties(recorder: Any) -> None:
         {
             "name": "shop.example.com",
             "records": ["gcp-us-central1.shop.example.com"],
-            "setIdentifier": "gcp-us-central1-secondary",
+            "setIdentifier": "level-0-secondary",
             "failoverRoutingPolicies": [{"type": "SECONDARY"}],
             "healthCheckId": infra.named("shop-gcp-us-central1-r53-health").id,
         },
@@ -120,9 +120,9 @@ def test_child_names_are_stable_and_parented(recorder: Any) -> None:
     assert infra.names(REC) == [
         "shop-aws-cert-validation",
         "shop-aws-us-east-1-r53-origin",
-        "shop-aws-us-east-1-r53-primary",
         "shop-gcp-us-central1-r53-origin",
-        "shop-gcp-us-central1-r53-secondary",
+        "shop-r53-0-primary",
+        "shop-r53-0-secondary",
     ]
     for r in infra.custom():
         assert infra.ancestors(r) == [COMPONENT, "failoverkit:index:FailoverApp"], r.name
@@ -173,7 +173,7 @@ def test_three_targets_chain_through_a_nested_failover_set(recorder: Any) -> Non
             "aliases": [{"name": "failover-1.shop.example.com", "evaluateTargetHealth": True}],
         },
     )
-    alias = infra.named("shop-gcp-us-central1-r53-secondary")
+    alias = infra.named("shop-r53-0-secondary")
     assert "ttl" not in alias.inputs and "healthCheckId" not in alias.inputs  # aliases take both from the target
     infra.assert_has_resource(
         REC, {"name": "failover-1.shop.example.com", "failoverRoutingPolicies": [{"type": "PRIMARY"}]}
@@ -181,6 +181,71 @@ def test_three_targets_chain_through_a_nested_failover_set(recorder: Any) -> Non
     infra.assert_has_resource(
         REC, {"name": "failover-1.shop.example.com", "failoverRoutingPolicies": [{"type": "SECONDARY"}]}
     )
+
+
+def test_health_checks_send_the_documented_host(recorder: Any) -> None:
+    # Route 53 "Values that you specify when you create or update health checks": with IPAddress the checker
+    # connects to the address and sends FullyQualifiedDomainName as Host (and SNI, with EnableSNI); without, it
+    # resolves FullyQualifiedDomainName and sends that name.
+    infra, _ = run_backend(recorder, make_spec("route53", TRI))
+    aws = infra.named("shop-aws-us-east-1-r53-health")
+    gcp = infra.named("shop-gcp-us-central1-r53-health")
+    azure = infra.named("shop-azure-westeurope-r53-health")
+    # An ALB has no fixed address: checked by the target's own name, which its certificate covers ...
+    assert (aws.inputs["fqdn"], aws.inputs.get("ipAddress"), aws.inputs["enableSni"]) == (
+        "aws-us-east-1.shop.example.com",
+        None,
+        True,
+    )
+    # ... and which must exist before the checker resolves it.
+    assert infra.named("shop-aws-us-east-1-r53-origin").urn in aws.dependencies
+    # A GCP load balancer: by address, with the users' hostname.
+    assert (gcp.inputs["fqdn"], gcp.inputs["ipAddress"]) == ("shop.example.com", "34.1.1.10")
+    # Container Apps routes by Host: by its own FQDN, the name it answers before the custom domain is bound.
+    assert (azure.inputs["fqdn"], azure.inputs.get("ipAddress")) == ("shop-westeurope.azurecontainerapps.io", None)
+
+
+@pytest.mark.parametrize("placements", [TRI, [*TRI, "aws/eu-west-1"]])
+def test_every_alias_is_created_after_the_records_it_points_at(recorder: Any, placements: list[str]) -> None:
+    # Route 53 refuses an alias to a record of the same hosted zone that does not exist yet ("Tried to create an
+    # alias that targets <name>, type CNAME in zone ..., but that target was not found").
+    infra, _ = run_backend(recorder, make_spec("route53", placements))
+    records = infra.resources_of(REC)
+    aliases = [r for r in records if "aliases" in r.inputs]
+    assert len(aliases) == len(placements) - 2
+    for alias in aliases:
+        aimed = {r.urn for r in records if r.inputs["name"] == alias.inputs["aliases"][0]["name"]}
+        assert len(aimed) == 2, alias.name  # the PRIMARY and SECONDARY of the nested set
+        assert aimed <= set(alias.dependencies), alias.name
+
+
+def test_reordering_targets_updates_the_failover_records_in_place(recorder: Any) -> None:
+    # A failover set holds one PRIMARY and one SECONDARY per name and type: records keyed by target would be
+    # replaced on a reorder, the new PRIMARY created beside the old one. Keyed by level and role, the same
+    # resources (URNs) and set identifiers stay; only their values change.
+    def failover_records(placements: list[str]) -> dict[str, tuple[str, str, str]]:
+        infra, _ = run_backend(recorder, make_spec("route53", placements))
+        return {
+            r.urn: (r.inputs["name"], r.inputs["setIdentifier"], r.inputs["failoverRoutingPolicies"][0]["type"])
+            for r in infra.resources_of(REC)
+            if "failoverRoutingPolicies" in r.inputs
+        }
+
+    promoted = [TRI[1], TRI[0], TRI[2]]  # the gcp standby becomes the primary
+    before, after = failover_records(TRI), failover_records(promoted)
+    assert len(before) == 4
+    assert after == before
+
+
+def test_failover_records_keep_their_state_from_target_named_records(recorder: Any) -> None:
+    # Child names are a contract: the level/role names alias the per-target names they replace.
+    infra, _ = run_backend(recorder, make_spec("route53"))
+    prefix = "urn:pulumi:test::failoverkit::failoverkit:index:FailoverApp$failoverkit:dns:Route53Failover$"
+    for name, previous in (
+        ("shop-r53-0-primary", "shop-aws-us-east-1-r53-primary"),
+        ("shop-r53-0-secondary", "shop-gcp-us-central1-r53-secondary"),
+    ):
+        assert infra.named(name).options["aliases"] == [f"{prefix}aws:route53/record:Record::{previous}"]
 
 
 @pytest.mark.parametrize("placements", [TRI[:2], TRI, [*TRI, "aws/eu-west-1"]])

@@ -36,7 +36,14 @@ EXPECTED: dict[str, list[tuple[str, int]]] = {
         ("azure-native:app:ContainerApp", 1),
         ("cloudflare:index/loadBalancer:LoadBalancer", 1),
     ],
+    "tri-cloud-route53": [
+        ("aws:ecs/service:Service", 1),
+        ("gcp:cloudrunv2/service:Service", 1),
+        ("azure-native:app:ContainerApp", 1),
+        ("aws:route53/healthCheck:HealthCheck", 3),
+    ],
 }
+R53_RECORD = "aws:route53/record:Record"
 
 
 def stack_config(stack: str) -> dict[str, str]:
@@ -50,7 +57,7 @@ def run_stack(recorder: Any, stack: str) -> Infra:
 
 
 def test_the_three_cloud_stacks_exist() -> None:
-    assert set(CLOUD_STACKS) >= {"aws-gcp", "aws-azure", "tri-cloud"}
+    assert set(CLOUD_STACKS) >= {"aws-gcp", "aws-azure", "tri-cloud", "tri-cloud-route53"}
 
 
 @pytest.mark.parametrize("stack", CLOUD_STACKS)
@@ -77,3 +84,14 @@ def test_every_stack_resource_is_tagged_with_the_workload(recorder: Any, stack: 
         tags = r.inputs.get("tags") or r.inputs.get("labels")
         if isinstance(tags, dict):
             assert tags.get("workload") == "shop", r.name
+
+
+def test_three_target_route53_chain_creates_every_alias_after_its_target_records(recorder: Any) -> None:
+    # Route 53 refuses an alias to a same-zone record that does not exist yet ("... but that target was not found").
+    infra = run_stack(recorder, "tri-cloud-route53")
+    records = infra.resources_of(R53_RECORD)
+    aliases = [r for r in records if "aliases" in r.inputs]
+    assert [a.inputs["aliases"][0]["name"] for a in aliases] == ["failover-1.shop.example.com"]
+    for alias in aliases:
+        aimed = {r.urn for r in records if r.inputs["name"] == alias.inputs["aliases"][0]["name"]}
+        assert len(aimed) == 2 and aimed <= set(alias.dependencies)

@@ -69,13 +69,16 @@ def plausible_outputs(typ: str, name: str, inputs: Mapping[str, Any]) -> dict[st
         out["arn"] = f"arn:aws:{service}:{region}:123456789012:{name}-{h[:8]}"
         out["dnsName"] = f"{name}-{h[:8]}.{region}.elb.amazonaws.com"
         out["zoneId"] = f"Z{h[:12].upper()}"
+        # One validation option per domain of an ACM certificate: its domainName and every SAN.
+        domains = [inputs.get("domainName", "example.com"), *(inputs.get("subjectAlternativeNames") or [])]
         out["domainValidationOptions"] = [
             {
-                "domainName": inputs.get("domainName", "example.com"),
-                "resourceRecordName": f"_{h[:16]}.{inputs.get('domainName', 'example.com')}.",
+                "domainName": domain,
+                "resourceRecordName": f"_{_digest(h, domain)[:16]}.{domain}.",
                 "resourceRecordType": "CNAME",
-                "resourceRecordValue": f"_{h[16:32]}.acm-validations.aws.",
+                "resourceRecordValue": f"_{_digest(h, domain)[16:32]}.acm-validations.aws.",
             }
+            for domain in dict.fromkeys(domains)
         ]
         out["availabilityZones"] = inputs.get("availabilityZones")
     elif pkg == "gcp":
@@ -187,9 +190,21 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             dependencies=list(request.dependencies),
             version=request.version or None,
             property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-            options=_options(request),
+            options={**_options(request), "aliases": self._alias_urns(request)},
         )
         return response
+
+    def _alias_urns(self, request: Any) -> list[str]:
+        """Every alias as the URN the engine would match in state (the SDK sends name/type/parent specs)."""
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urns.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name))
+        return urns
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn in self.recorded:

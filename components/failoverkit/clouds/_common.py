@@ -49,3 +49,9 @@ def once(parent: pulumi.Resource, key: str, make: Callable[[], T]) -> T:
         cache[key] = make()
     value: T = cache[key]  # type: ignore[assignment]  # stored by this very function under this key
     return value
+
+
+def target_hostname(hostname: str, key: str) -> str:
+    """A target's own name, ``<key>.<hostname>`` (e.g. ``aws-us-east-1.shop.example.com``): its certificate
+    covers it on AWS, and the route53 backend publishes it."""
+    return f"{key}.{hostname}"

@@ -2,11 +2,13 @@
 
 Per target (names ``{app}-{target.key}-<role>``)::
 
-    vpc, igw, public-{a,b}, private-{a,b}, nat-{a,b} (+eip), route tables   unless target.vpc_id is given
+    vpc, igw, public-{a,b} + public-rt         unless target.vpc_id is given
+      + private-{a,b}, nat-{a,b} (+eip), private route tables   with private task subnets (critical default)
     alb-sg (80/443 from anywhere) -> task-sg (app port from alb-sg only)
-    alb -> https listener (ACM cert for the hostname) -> tg (health check on healthPath) -> service
+    alb (after the igw and public routes) -> https listener (ACM cert for the hostname and <key>.<hostname>)
+        -> tg (health check on healthPath) -> service (waits for steady state) -> scaling-target, scaling-cpu
         -> http listener: 301 to https
-    cluster, logs (CloudWatch), execution role, task definition (image, port, container health check)
+    cluster, logs (CloudWatch), execution role (+ registry-secret policy), task definition (image, port, logs)
 
 Every regional resource carries ``region=target.region`` (pulumi-aws v7), so one default or
 user-passed provider serves all AWS targets; the component creates no provider of its own.
@@ -17,13 +19,14 @@ certificate is issued whether or not DNS currently points at it.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, min_instances, once
+from failoverkit.clouds._common import child_name, child_opts, max_instances, min_instances, once, target_hostname
 from failoverkit.spec import FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -38,6 +41,57 @@ TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 EXECUTION_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 HEALTH_CHECK_INTERVAL_SECONDS = 10
 """Target-group check interval: fast, so a bad task leaves rotation well inside the DNS failover budget."""
+SCALING_CPU_TARGET_PERCENT = 60.0
+"""Target tracking keeps average CPU here: room to absorb a burst while new tasks start (about a minute)."""
+SCALE_OUT_COOLDOWN_SECONDS = 60
+SCALE_IN_COOLDOWN_SECONDS = 300
+FARGATE_ZONE_IDS: dict[str, tuple[str, ...]] = {
+    # "Supported Regions for Amazon ECS on AWS Fargate" (Linux containers) lists these regions with only some
+    # AZ ids; everywhere else every Availability Zone runs Fargate.
+    "us-west-1": ("usw1-az1", "usw1-az3"),
+    "ap-northeast-1": ("apne1-az1", "apne1-az2", "apne1-az4"),
+    "cn-north-1": ("cnn1-az1", "cnn1-az2"),
+}
+
+
+def public_tasks(spec: FailoverSpec, target: Target) -> bool:
+    """Whether tasks run in public subnets with public IPs (no NAT gateways): your VPC, ``public``, or a standard app.
+
+    Private task subnets cost one NAT gateway per AZ (~33 USD a month each plus data); a standard app
+    defaults to public subnets, where the task security group still admits only the load balancer.
+    """
+    if target.vpc_id is not None:
+        return True
+    if target.task_subnets is not None:
+        return target.task_subnets == "public"
+    return not spec.app.is_critical
+
+
+def zone_filters(region: str) -> list[aws.GetAvailabilityZonesFilterArgs]:
+    """Availability Zones a Fargate service can use: no Local or Wavelength Zones, only Fargate's AZ ids.
+
+    ``opt-in-not-required`` is the opt-in status of Availability Zones proper; Local Zones (no NAT gateway,
+    no Fargate) are ``opted-in`` or ``not-opted-in`` (EC2 DescribeAvailabilityZones, pulumi-aws
+    get_availability_zones "Only Availability Zones (no Local Zones)").
+    """
+    filters = [aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])]
+    if region in FARGATE_ZONE_IDS:
+        filters.append(aws.GetAvailabilityZonesFilterArgs(name="zone-id", values=list(FARGATE_ZONE_IDS[region])))
+    return filters
+
+
+@dataclass
+class _Network:
+    """Where the load balancer and the tasks live, and what must exist before each can use it."""
+
+    vpc_id: pulumi.Input[str]
+    alb_subnets: list[pulumi.Input[str]]
+    task_subnets: list[pulumi.Input[str]]
+    public_tasks: bool
+    internet_ready: list[pulumi.Resource] = field(default_factory=list)
+    """The internet gateway and the public subnets' route associations: an internet-facing ALB needs both."""
+    task_routes_ready: list[pulumi.Resource] = field(default_factory=list)
+    """The task subnets' route associations (to the NAT gateways or the internet gateway): tasks pull images."""
 
 
 def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
@@ -49,7 +103,8 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         return child_name(spec, target, role)
 
     opts = child_opts(parent)
-    vpc_id, public_subnets, private_subnets = _network(spec, target, parent)
+    network = _network(spec, target, parent)
+    vpc_id = network.vpc_id
 
     alb_sg = aws.ec2.SecurityGroup(
         name("alb-sg"),
@@ -87,11 +142,13 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         region=region,
         load_balancer_type="application",
         internal=False,
-        subnets=public_subnets,
+        subnets=network.alb_subnets,
         security_groups=[alb_sg.id],
         drop_invalid_header_fields=True,
         tags=tags,
-        opts=opts,
+        # AWS refuses an internet-facing load balancer in a VPC without an attached internet gateway
+        # ("InvalidSubnet: VPC ... has no internet gateway"); on destroy the ALB goes first, then the gateway.
+        opts=child_opts(parent, depends_on=network.internet_ready),
     )
     target_group = aws.lb.TargetGroup(
         name("tg"),
@@ -145,7 +202,9 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         opts=opts,
     )
 
-    service = _service(spec, target, parent, private_subnets, task_sg, target_group, depends_on=[https, http])
+    service = _service(
+        spec, target, parent, network, task_sg, target_group, depends_on=[https, http, *network.task_routes_ready]
+    )
     return Endpoint(
         target=target,
         origin_hostname=alb.dns_name,
@@ -157,14 +216,13 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
 
 
-def _network(
-    spec: FailoverSpec, target: Target, parent: pulumi.Resource
-) -> tuple[pulumi.Input[str], list[pulumi.Input[str]], list[pulumi.Input[str]]]:
-    """(vpc id, public subnets for the ALB, subnets for the tasks): the user's VPC or a new one over two AZs."""
+def _network(spec: FailoverSpec, target: Target, parent: pulumi.Resource) -> _Network:
+    """The user's VPC, or a new one over two AZs: public subnets (ALB), private ones (tasks) unless public_tasks."""
     if target.vpc_id is not None:
         # The user's subnets must reach the internet (to pull the image): tasks get public IPs there.
         subnets: list[pulumi.Input[str]] = list(target.subnet_ids)
-        return target.vpc_id, subnets, subnets
+        return _Network(target.vpc_id, subnets, subnets, public_tasks=True)
+    in_public = public_tasks(spec, target)
 
     region = target.region
     tags = workload_tags(spec.app)
@@ -174,7 +232,7 @@ def _network(
         return child_name(spec, target, role)
 
     azs = aws.get_availability_zones_output(
-        region=region, state="available", opts=pulumi.InvokeOutputOptions(parent=parent)
+        region=region, state="available", filters=zone_filters(region), opts=pulumi.InvokeOutputOptions(parent=parent)
     ).names
     vpc = aws.ec2.Vpc(
         name("vpc"),
@@ -198,6 +256,8 @@ def _network(
     )
     public: list[pulumi.Input[str]] = []
     private: list[pulumi.Input[str]] = []
+    public_routes: list[pulumi.Resource] = []
+    private_routes: list[pulumi.Resource] = []
     for i, letter in enumerate("ab"[:AZ_COUNT]):
         az = azs.apply(lambda names, i=i: names[i])  # type: ignore[misc]  # default binds the loop index
         pub = aws.ec2.Subnet(
@@ -210,9 +270,14 @@ def _network(
             tags={**tags, "Name": name(f"public-{letter}"), "tier": "public"},
             opts=opts,
         )
-        aws.ec2.RouteTableAssociation(
-            name(f"public-{letter}-rta"), region=region, subnet_id=pub.id, route_table_id=public_rt.id, opts=opts
+        public_routes.append(
+            aws.ec2.RouteTableAssociation(
+                name(f"public-{letter}-rta"), region=region, subnet_id=pub.id, route_table_id=public_rt.id, opts=opts
+            )
         )
+        public.append(pub.id)
+        if in_public:
+            continue
         # One NAT gateway per AZ: tasks in one AZ keep pulling images when the other AZ is gone.
         eip = aws.ec2.Eip(name(f"nat-{letter}-eip"), region=region, domain="vpc", tags=tags, opts=opts)
         nat = aws.ec2.NatGateway(
@@ -240,67 +305,78 @@ def _network(
             tags={**tags, "Name": name(f"private-{letter}-rt")},
             opts=opts,
         )
-        aws.ec2.RouteTableAssociation(
-            name(f"private-{letter}-rta"), region=region, subnet_id=priv.id, route_table_id=private_rt.id, opts=opts
+        private_routes.append(
+            aws.ec2.RouteTableAssociation(
+                name(f"private-{letter}-rta"), region=region, subnet_id=priv.id, route_table_id=private_rt.id, opts=opts
+            )
         )
-        public.append(pub.id)
         private.append(priv.id)
-    return vpc.id, public, private
+    internet_ready: list[pulumi.Resource] = [igw, *public_routes]
+    if in_public:
+        return _Network(vpc.id, public, public, True, internet_ready, internet_ready)
+    return _Network(vpc.id, public, private, False, internet_ready, private_routes)
 
 
 def _certificate(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> pulumi.Output[str]:
-    """ARN of an issued ACM certificate for the shared hostname in the target's region."""
+    """ARN of an issued ACM certificate for the shared hostname and the target's own name, in the target's region.
+
+    The target's own name ``<key>.<hostname>`` is a SAN so the target answers HTTPS by it, too (Route 53
+    publishes that name and checks the target through it).
+    """
     region = target.region
+    own_name = target_hostname(spec.hostname, target.key)
     cert = aws.acm.Certificate(
         child_name(spec, target, "cert"),
         region=region,
         domain_name=spec.hostname,
+        subject_alternative_names=[own_name],
         validation_method="DNS",
         tags=workload_tags(spec.app),
         opts=child_opts(parent),
     )
-    option = cert.domain_validation_options.apply(lambda options: options[0])
-    record_name = option.apply(lambda o: o.resource_record_name or "")
-    # ACM's validation record is the same for the hostname in every region of an account: one record serves all.
-    record = once(
-        parent,
-        "aws-acm-validation",
-        lambda: zone.record(
-            f"{spec.app.name}-aws-cert-validation",
+
+    def validation_record(name: str, domain: str) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        # ACM lists one validation option per domain name of the certificate, in no guaranteed order.
+        option = cert.domain_validation_options.apply(
+            lambda options: next(o for o in options if o.domain_name == domain)
+        )
+        record_name = option.apply(lambda o: o.resource_record_name or "")
+        record = zone.record(
+            name,
             record_name=record_name,
             record_type=option.apply(lambda o: o.resource_record_type or "CNAME"),
             value=option.apply(lambda o: o.resource_record_value or ""),
             ttl_seconds=300,
-        ),
+        )
+        return record_name, record
+
+    # ACM's validation record is the same for the hostname in every region of an account: one record serves all.
+    shared_name, shared = once(
+        parent, "aws-acm-validation", lambda: validation_record(f"{spec.app.name}-aws-cert-validation", spec.hostname)
     )
+    own_record_name, own = validation_record(child_name(spec, target, "name-validation"), own_name)
     validation = aws.acm.CertificateValidation(
         child_name(spec, target, "cert-validation"),
         region=region,
         certificate_arn=cert.arn,
-        validation_record_fqdns=[record_name.apply(lambda n: n.rstrip("."))],
-        opts=child_opts(parent, depends_on=[record]),
+        validation_record_fqdns=[n.apply(lambda n: n.rstrip(".")) for n in (shared_name, own_record_name)],
+        opts=child_opts(parent, depends_on=[shared, own]),
     )
     return validation.certificate_arn
 
 
 def _container_definitions(spec: FailoverSpec, target: Target, log_group: pulumi.Output[str]) -> pulumi.Output[str]:
     app = spec.app
-    health_url = f"http://localhost:{app.port}{app.health_path}"
 
     def render(group: str) -> str:
+        # No container healthCheck: it runs inside the image (CMD-SHELL needs a shell, and curl or wget), so a
+        # distroless image would be replaced in a loop. The target group's check on healthPath already has ECS
+        # replace a task that fails it (the service's load balancer health checks).
         container: dict[str, Any] = {
             "name": app.name,
             "image": app.image,
             "essential": True,
             "portMappings": [{"containerPort": app.port, "protocol": "tcp"}],
-            # The image needs curl or wget for this check; ECS replaces a task that fails it.
-            "healthCheck": {
-                "command": ["CMD-SHELL", f"curl -fsS {health_url} >/dev/null || wget -q -O /dev/null {health_url}"],
-                "interval": 15,
-                "timeout": 5,
-                "retries": 3,
-                "startPeriod": 30,
-            },
             "logConfiguration": {
                 "logDriver": "awslogs",
                 "options": {
@@ -310,6 +386,9 @@ def _container_definitions(spec: FailoverSpec, target: Target, log_group: pulumi
                 },
             },
         }
+        if target.registry_credentials_arn is not None:
+            # "Private registry authentication for tasks" (Amazon ECS): the agent reads {username, password}.
+            container["repositoryCredentials"] = {"credentialsParameter": target.registry_credentials_arn}
         return json.dumps([container])
 
     return log_group.apply(render)
@@ -319,7 +398,7 @@ def _service(
     spec: FailoverSpec,
     target: Target,
     parent: pulumi.Resource,
-    subnets: list[pulumi.Input[str]],
+    network: _Network,
     task_sg: aws.ec2.SecurityGroup,
     target_group: aws.lb.TargetGroup,
     depends_on: list[pulumi.Resource],
@@ -348,11 +427,39 @@ def _service(
         tags=tags,
         opts=opts,
     )
-    aws.iam.RolePolicyAttachment(name("execution-policy"), role=role.name, policy_arn=EXECUTION_ROLE_POLICY, opts=opts)
+    # Task definition and service wait for the role's permissions: ECS pulls the image and writes logs with them.
+    permissions: list[pulumi.Resource] = [
+        aws.iam.RolePolicyAttachment(
+            name("execution-policy"), role=role.name, policy_arn=EXECUTION_ROLE_POLICY, opts=opts
+        )
+    ]
+    if target.registry_credentials_arn is not None:
+        # The execution role must read the secret ("Required IAM permissions for private registry
+        # authentication"); a customer-managed KMS key on the secret also needs kms:Decrypt (docs/components.md).
+        permissions.append(
+            aws.iam.RolePolicy(
+                name("registry-secret"),
+                role=role.name,
+                policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": ["secretsmanager:GetSecretValue"],
+                                "Resource": [target.registry_credentials_arn],
+                            }
+                        ],
+                    }
+                ),
+                opts=opts,
+            )
+        )
     cluster = aws.ecs.Cluster(
         name("cluster"),
         region=region,
-        settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
+        # Container Insights bills its metrics as CloudWatch custom metrics: off, the ECS basics stay free.
+        settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="disabled")],
         tags=tags,
         opts=opts,
     )
@@ -370,15 +477,18 @@ def _service(
         execution_role_arn=role.arn,
         container_definitions=_container_definitions(spec, target, logs.name),
         tags=tags,
-        opts=opts,
+        opts=child_opts(parent, depends_on=permissions),
     )
-    return aws.ecs.Service(
+    service = aws.ecs.Service(
         name("service"),
         region=region,
         cluster=cluster.arn,
         task_definition=task.arn,
         launch_type="FARGATE",
-        desired_count=min_instances(spec.app),
+        desired_count=min_instances(spec.app),  # the start; Application Auto Scaling moves it (ignored below)
+        # `pulumi up` fails when the tasks never become healthy, instead of reporting success while the
+        # circuit breaker rolls back (pulumi-aws ecs.Service wait_for_steady_state).
+        wait_for_steady_state=True,
         # ECS spreads Fargate tasks across the subnets' AZs; rebalancing keeps them spread after a zone recovers.
         availability_zone_rebalancing="ENABLED",
         deployment_minimum_healthy_percent=100,
@@ -386,9 +496,9 @@ def _service(
         deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
         health_check_grace_period_seconds=60,
         network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-            subnets=subnets,
+            subnets=network.task_subnets,
             security_groups=[task_sg.id],
-            assign_public_ip=target.vpc_id is not None,
+            assign_public_ip=network.public_tasks,
         ),
         load_balancers=[
             aws.ecs.ServiceLoadBalancerArgs(
@@ -398,6 +508,49 @@ def _service(
         propagate_tags="SERVICE",
         enable_ecs_managed_tags=True,
         tags=tags,
-        # The target group must be attached to the ALB (through a listener) before a service may use it.
-        opts=child_opts(parent, depends_on=depends_on),
+        # The target group must be attached to the ALB (through a listener) before a service may use it, and the
+        # tasks' routes must exist before they pull the image.
+        opts=pulumi.ResourceOptions.merge(
+            child_opts(parent, depends_on=[*depends_on, *permissions]),
+            # Application Auto Scaling owns the task count after creation; an `up` must not reset it (pulumi-aws
+            # ecs.Service: "ignore_changes ... caused externally (e.g., Application Auto Scaling)").
+            pulumi.ResourceOptions(ignore_changes=["desiredCount"]),
+        ),
+    )
+    _autoscaling(spec, target, parent, cluster, service)
+    return service
+
+
+def _autoscaling(
+    spec: FailoverSpec, target: Target, parent: pulumi.Resource, cluster: aws.ecs.Cluster, service: aws.ecs.Service
+) -> None:
+    """Target tracking on CPU from the minimum to max_instances: a standby can take a failed peer's whole load."""
+    scaling = aws.appautoscaling.Target(
+        child_name(spec, target, "scaling-target"),
+        region=target.region,
+        service_namespace="ecs",
+        scalable_dimension="ecs:service:DesiredCount",
+        # RegisterScalableTarget ResourceId for ECS: service/<cluster name>/<service name>.
+        resource_id=pulumi.Output.concat("service/", cluster.name, "/", service.name),
+        min_capacity=min_instances(spec.app),
+        max_capacity=max_instances(spec.app),
+        tags=workload_tags(spec.app),
+        opts=child_opts(parent),
+    )
+    aws.appautoscaling.Policy(
+        child_name(spec, target, "scaling-cpu"),
+        region=target.region,
+        policy_type="TargetTrackingScaling",
+        service_namespace=scaling.service_namespace,
+        scalable_dimension=scaling.scalable_dimension,
+        resource_id=scaling.resource_id,
+        target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+            predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                predefined_metric_type="ECSServiceAverageCPUUtilization"
+            ),
+            target_value=SCALING_CPU_TARGET_PERCENT,
+            scale_out_cooldown=SCALE_OUT_COOLDOWN_SECONDS,
+            scale_in_cooldown=SCALE_IN_COOLDOWN_SECONDS,
+        ),
+        opts=child_opts(parent),
     )

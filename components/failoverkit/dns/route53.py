@@ -3,12 +3,18 @@
 Resource graph (``shop``; three targets k0, k1, k2; ``H`` = hostname)::
 
     failoverkit:dns:Route53Failover  shop-route53
-    ├── aws:route53/healthCheck  shop-<k>-r53-health      one per target: HTTPS, path, SNI, 3 checker regions
     ├── aws:route53/record       shop-<k>-r53-origin      one per target: <k>.H A <ip> or CNAME <origin host>
-    ├── aws:route53/record       shop-<k0>-r53-primary    H CNAME PRIMARY -> origin 0, check 0
-    ├── aws:route53/record       shop-<k1>-r53-secondary  H CNAME SECONDARY alias -> failover-1.H
-    ├── aws:route53/record       shop-<k1>-r53-primary    failover-1.H CNAME PRIMARY -> origin 1, check 1
-    └── aws:route53/record       shop-<k2>-r53-secondary  failover-1.H CNAME SECONDARY -> origin 2, check 2
+    ├── aws:route53/healthCheck  shop-<k>-r53-health      one per target: HTTPS, path, SNI, 3 checker regions
+    ├── aws:route53/record       shop-r53-1-primary       failover-1.H CNAME PRIMARY -> origin 1, check 1
+    ├── aws:route53/record       shop-r53-1-secondary     failover-1.H CNAME SECONDARY -> origin 2, check 2
+    ├── aws:route53/record       shop-r53-0-primary       H CNAME PRIMARY -> origin 0, check 0
+    └── aws:route53/record       shop-r53-0-secondary     H CNAME SECONDARY alias -> failover-1.H (after level 1)
+
+Failover records are named by chain level and role, not by target: promoting a standby (reordering
+``targets``) updates the records in place, where renaming them would create a second PRIMARY beside the
+old one (a failover set holds one PRIMARY and one SECONDARY). The chain is built from the deepest level
+up: Route 53 refuses an alias to a record of its own zone that does not exist yet ("Tried to create an
+alias that targets ..., but that target was not found"), so each alias depends on the records it names.
 
 Why CNAMEs everywhere: the failover records at one name must share one type, and
 targets mix hostnames (ALB, Container Apps) with IPs (GCP); an IP target's failover
@@ -29,9 +35,10 @@ import pulumi
 import pulumi_aws as aws
 
 from failoverkit.clouds import Endpoint, Zone
+from failoverkit.clouds._common import target_hostname
 from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import backend_name, child_name, child_opts, ordered
-from failoverkit.spec import DnsProvider, FailoverSpec
+from failoverkit.spec import Cloud, DnsProvider, FailoverSpec
 from failoverkit.tags import workload_tags
 
 CHECKER_REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
@@ -54,7 +61,23 @@ def is_ip(value: str) -> bool:
 
 def origin_record_name(hostname: str, key: str) -> str:
     """A target's own name, ``<key>.<hostname>``: A for an address, CNAME for a hostname origin."""
-    return f"{key}.{hostname}"
+    return target_hostname(hostname, key)
+
+
+def check_host(endpoint: Endpoint, hostname: str, origin: str) -> str:
+    """The name a health check sends as Host and SNI (Route 53 sends ``FullyQualifiedDomainName``).
+
+    Route 53 "Values that you specify when you create or update health checks": with ``IPAddress`` it connects
+    to the address and sends ``FullyQualifiedDomainName`` as Host; without, it resolves that name and sends it.
+    So an address origin (GCP) is checked by IP with the users' hostname; an AWS load balancer (no fixed IP)
+    by the target's own name ``<key>.<hostname>``, which its certificate covers and which CNAMEs to it; any
+    other hostname origin (Azure Container Apps, which routes by Host) by its own name.
+    """
+    if is_ip(origin):
+        return hostname
+    if endpoint.target.cloud is Cloud.AWS and not endpoint.target.simulated:
+        return origin_record_name(hostname, endpoint.target.key)
+    return origin
 
 
 def _failover_target(origin_name: str, origin: str) -> str:
@@ -116,18 +139,31 @@ class Route53Failover(pulumi.ComponentResource):
         return self._zone
 
     def publish(self, endpoints: Sequence[Endpoint]) -> FailoverRecord:
-        """One health check per endpoint, then the failover chain, primary first."""
+        """One origin record and health check per endpoint, then the failover chain from its deepest level up."""
         spec, hc = self.spec, self.spec.dns.health_check
         ends = ordered(endpoints, "route53")
         tags = workload_tags(spec.app)
         checks: list[aws.route53.HealthCheck] = []
         targets: list[pulumi.Input[str]] = []
-        records: list[pulumi.Resource] = []
+        origins: list[aws.route53.Record] = []
         for e in ends:
             https = e.protocol.upper() == "HTTPS"
             origin = e.origin_hostname
-            # Decided from the origin's actual value: an address is checked by IP with the shared hostname as
-            # Host/SNI (the name its certificate is for); a hostname is checked by its own name.
+            # Every target also gets a stable name of its own (<key>.<hostname>): the AWS check asks for it, and an
+            # address target needs it because failover records here are CNAMEs.
+            origin_name = origin_record_name(spec.hostname, e.target.key)
+            origin_record = aws.route53.Record(
+                child_name(spec, e.target, "r53-origin"),
+                aws.route53.RecordArgs(
+                    zone_id=self.zone_id,
+                    name=origin_name,
+                    type=origin.apply(lambda h: "A" if is_ip(h) else "CNAME"),
+                    records=[origin],
+                    ttl=spec.dns.ttl_seconds,
+                ),
+                opts=child_opts(self, e.resources),
+            )
+            origins.append(origin_record)
             check_args = aws.route53.HealthCheckArgs(
                 type="HTTPS" if https else "HTTP",
                 resource_path=e.health_path,
@@ -136,74 +172,48 @@ class Route53Failover(pulumi.ComponentResource):
                 failure_threshold=hc.failure_threshold,
                 regions=list(CHECKER_REGIONS),
                 enable_sni=https,
-                fqdn=origin.apply(lambda h: spec.hostname if is_ip(h) else h),
+                fqdn=origin.apply(functools.partial(check_host, e, spec.hostname)),
                 ip_address=origin.apply(lambda h: h if is_ip(h) else None),
                 tags={**tags, "Name": f"{spec.app.name} {e.target.placement}"},
             )
             check = aws.route53.HealthCheck(
-                child_name(spec, e.target, "r53-health"), check_args, opts=child_opts(self, e.resources)
+                child_name(spec, e.target, "r53-health"),
+                check_args,
+                # A check by the target's own name resolves that record.
+                opts=child_opts(self, [*e.resources, origin_record]),
             )
             checks.append(check)
-            # Every target also gets a stable name of its own (<key>.<hostname>): drills and operators can reach
-            # one target directly, and an address target needs it because failover records here are CNAMEs.
-            origin_name = origin_record_name(spec.hostname, e.target.key)
-            records.append(
-                aws.route53.Record(
-                    child_name(spec, e.target, "r53-origin"),
-                    aws.route53.RecordArgs(
-                        zone_id=self.zone_id,
-                        name=origin_name,
-                        type=origin.apply(lambda h: "A" if is_ip(h) else "CNAME"),
-                        records=[origin],
-                        ttl=spec.dns.ttl_seconds,
-                    ),
-                    opts=child_opts(self, e.resources),
-                )
-            )
             targets.append(origin.apply(functools.partial(_failover_target, origin_name)))
 
-        last = len(ends) - 1
-        for level in range(last):
-            here, primary = chain_name(spec.hostname, level), ends[level]
-            records.append(
-                self._failover(
-                    child_name(spec, primary.target, "r53-primary"),
-                    here,
-                    "PRIMARY",
-                    primary.target.key,
-                    target=targets[level],
-                    check=checks[level],
-                    depends_on=primary.resources,
-                )
+        def answer(i: int, role: str, level: int) -> aws.route53.Record:
+            """The ``role`` record of chain level ``level``, answering with target ``i``."""
+            return self._failover(
+                level,
+                role,
+                ends[i].target.key,
+                target=targets[i],
+                check=checks[i],
+                depends_on=[*ends[i].resources, origins[i]],
             )
-            standby = ends[level + 1]
+
+        last = len(ends) - 1
+        chain: list[aws.route53.Record] = []
+        below: list[aws.route53.Record] = []  # the records of the next deeper level
+        for level in reversed(range(last)):
+            primary = answer(level, "PRIMARY", level)
             if level + 1 == last:
-                secondary = self._failover(
-                    child_name(spec, standby.target, "r53-secondary"),
-                    here,
-                    "SECONDARY",
-                    standby.target.key,
-                    target=targets[last],
-                    check=checks[last],
-                    depends_on=standby.resources,
-                )
+                secondary = answer(last, "SECONDARY", level)
             else:
-                secondary = self._failover(
-                    child_name(spec, standby.target, "r53-secondary"),
-                    here,
-                    "SECONDARY",
-                    standby.target.key,
-                    alias=chain_name(spec.hostname, level + 1),
-                    depends_on=standby.resources,
-                )
-            records.append(secondary)
+                secondary = self._failover(level, "SECONDARY", ends[level + 1].target.key, alias=True, depends_on=below)
+            below = [primary, secondary]
+            chain = below + chain
 
         self.register_outputs({"zoneId": self.zone_id, "healthCheckIds": [c.id for c in checks]})
         return FailoverRecord(
             provider="route53",
             fqdn=spec.hostname,
             health_checks=list(checks),
-            records=records,
+            records=[*origins, *chain],
             extra_outputs={
                 "route53ZoneId": self.zone_id,
                 "route53HealthCheckIds": [c.id for c in checks],
@@ -212,40 +222,42 @@ class Route53Failover(pulumi.ComponentResource):
 
     def _failover(
         self,
-        name: str,
-        record_name: str,
+        level: int,
         role: str,
         key: str,
         *,
         target: pulumi.Input[str] | None = None,
         check: aws.route53.HealthCheck | None = None,
-        alias: str | None = None,
+        alias: bool = False,
         depends_on: Sequence[pulumi.Resource] = (),
     ) -> aws.route53.Record:
-        policy = [aws.route53.RecordFailoverRoutingPolicyArgs(type=role)]
-        if alias is not None:
-            # An alias takes its TTL from the target and its health from the nested set (evaluate_target_health).
-            args = aws.route53.RecordArgs(
-                zone_id=self.zone_id,
-                name=record_name,
-                type="CNAME",
-                set_identifier=f"{key}-{role.lower()}",
-                failover_routing_policies=policy,
-                aliases=[aws.route53.RecordAliasArgs(name=alias, zone_id=self.zone_id, evaluate_target_health=True)],
-            )
-        else:
-            assert target is not None and check is not None  # the two call shapes above
-            args = aws.route53.RecordArgs(
-                zone_id=self.zone_id,
-                name=record_name,
-                type="CNAME",
-                ttl=self.spec.dns.ttl_seconds,
-                records=[target],
-                set_identifier=f"{key}-{role.lower()}",
-                failover_routing_policies=policy,
-                health_check_id=check.id,
-            )
-        return aws.route53.Record(name, args, opts=child_opts(self, depends_on))
+        """The ``role`` (PRIMARY or SECONDARY) record at chain level ``level``; ``key`` is the target it serves now.
+
+        Named ``<app>-r53-<level>-<role>`` with set identifier ``level-<level>-<role>``; aliased to the name the
+        record had when names came from the target (``<app>-<key>-r53-<role>``), so that upgrade is in place too.
+        """
+        name = backend_name(self.spec, f"r53-{level}-{role.lower()}")
+        # An alias takes its TTL from the target and its health from the nested set (evaluate_target_health);
+        # an answer carries the TTL, the target and its health check.
+        nested = aws.route53.RecordAliasArgs(
+            name=chain_name(self.spec.hostname, level + 1), zone_id=self.zone_id, evaluate_target_health=True
+        )
+        args = aws.route53.RecordArgs(
+            zone_id=self.zone_id,
+            name=chain_name(self.spec.hostname, level),
+            type="CNAME",
+            set_identifier=f"level-{level}-{role.lower()}",
+            failover_routing_policies=[aws.route53.RecordFailoverRoutingPolicyArgs(type=role)],
+            aliases=[nested] if alias else None,
+            ttl=None if alias else self.spec.dns.ttl_seconds,
+            records=None if target is None else [target],
+            health_check_id=None if check is None else check.id,
+        )
+        previous = f"{self.spec.app.name}-{key}-r53-{role.lower()}"
+        opts = pulumi.ResourceOptions.merge(
+            child_opts(self, depends_on), pulumi.ResourceOptions(aliases=[pulumi.Alias(name=previous)])
+        )
+        return aws.route53.Record(name, args, opts=opts)
 
 
 def open(spec: FailoverSpec, parent: pulumi.Resource) -> Route53Failover:  # the backend contract
