@@ -75,7 +75,7 @@ def test_workload_without_any_failover_dns() -> None:
     [(message, urn)] = HEALTH.run(b.args())
     assert message.startswith(
         'Critical workload "shop" runs at aws/us-east-1 (shop-aws-us-east-1-cluster, shop-aws-us-east-1-service, '
-        "shop-aws-us-east-1-alb), gcp/us-central1 (shop-gcp-us-central1-run) but no health-checked failover DNS "
+        "shop-aws-us-east-1-alb), gcp/us-central1 (shop-gcp-us-central1-run), but no health-checked failover DNS "
         "fronts it"
     )
     assert urn == b.urn("shop")
@@ -194,7 +194,8 @@ def _cloud_dns(backup: dict[str, object]) -> StackBuilder:
                 },
             },
         },
-        deps={"routingPolicy": ["shop-hc"]},
+        # The primary's address comes from the workload's Cloud Run service: that links the record set to it.
+        deps={"routingPolicy": ["shop-hc", "run"]},
     )
     b.add("gcp:cloudrunv2/service:Service", "run", {"labels": dict(TAGS), "location": "us-central1"})
     b.add("aws:ecs/service:Service", "svc", {"tags": dict(TAGS), "region": "us-east-1"})
