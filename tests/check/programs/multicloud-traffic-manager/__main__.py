@@ -1,7 +1,6 @@
 """Priority routing in Traffic Manager: the Container App (priority 1) and Cloud Run (priority 2),
 probed over HTTPS every 10 s."""
 
-import pulumi
 import pulumi_azure_native as azure_native
 import pulumi_gcp as gcp
 

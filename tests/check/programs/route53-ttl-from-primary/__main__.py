@@ -1,7 +1,6 @@
 """The SECONDARY is declared first, with TTL 300; the PRIMARY is an alias to the ALB (Route 53 serves the
 ALB's own 60 s). Resolvers cache what the PRIMARY answered when it fails: that TTL is the one that counts."""
 
-import pulumi
 import pulumi_aws as aws
 import pulumi_azure_native as azure_native
 
