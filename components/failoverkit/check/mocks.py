@@ -370,7 +370,8 @@ class PlausibleMocks(pulumi_mocks.Mocks):
         region = self.provider_region(args.typ.split(":", 1)[0], args.provider)
         return rid, plausible_outputs(args.typ, args.name, args.inputs, region)
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[Any, list[tuple[str, str]]]:
+        """``(result, failures)``; in preview mode ``result`` may be ``UNKNOWN_RESULT``."""
         package = args.token.split(":", 1)[0]
         own_region = args.args.get("region") or args.args.get("location")
         region = own_region if isinstance(own_region, str) and own_region else None
