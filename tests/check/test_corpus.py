@@ -100,9 +100,12 @@ def test_availability_zones_follow_the_providers_region() -> None:
 
 
 def test_an_unrelated_failover_is_not_credited_and_the_message_says_why() -> None:
+    # The status page's pair carries its own workload tag: it is the status page's, never the ledger's.
     [message] = _messages("multicloud-unrelated-failover", HC)
-    assert message.startswith('Critical workload "ledger" runs at aws/us-west-2 (ledger-api), gcp/europe-west1')
-    assert "Failover DNS for status.example.com was found, but nothing links it to this workload" in message
+    assert (
+        'Critical workload "ledger" runs at aws/us-west-2 (ledger-api), gcp/europe-west1 (ledger-api), but no '
+        "health-checked failover DNS fronts it" in message
+    )
 
 
 def test_relative_and_absolute_route53_names_are_one_failover_set() -> None:
