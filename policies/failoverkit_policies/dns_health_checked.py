@@ -22,10 +22,14 @@ TOO_FEW = (
     "each pre-provisioned and health-checked."
 )
 NO_FAILOVER = (
-    'Critical workload "{workload}" runs at {where} but no health-checked failover DNS fronts it (no Route 53 '
-    "failover records, Traffic Manager profile, Cloudflare load balancer, Cloud DNS primary-backup record set or "
-    "failoverkit local DNS was found for it). Put its targets behind one, e.g. failoverkit's FailoverApp with "
-    "dns.provider, and tag it {wkey}={workload}."
+    'Critical workload "{workload}" {runs}, but no health-checked failover DNS fronts it: no Route 53 failover '
+    "records, Traffic Manager profile, Cloudflare load balancer, Cloud DNS primary-backup record set or failoverkit "
+    "local DNS was found for it. Put its targets behind one, e.g. failoverkit's FailoverApp with dns.provider, "
+    "and tag it {wkey}={workload}."
+)
+UNLINKED = (
+    " Failover DNS for {hostnames} was found, but nothing links it to this workload: tag its records or health "
+    "checks {wkey}={workload}, or point them at the workload's own resources."
 )
 
 
@@ -44,13 +48,17 @@ def check(ctx: Context, report: ReportViolation) -> None:
         if len(s.endpoints) < 2:
             report(TOO_FEW.format(setup=s.describe(), owner=owner, count=len(s.endpoints)), s.resource.urn)
 
-    if any(s.workload is None for s in setups):
-        return  # an unattributed set-up may be the one that fronts a workload: don't claim it has none
     fronted = {s.workload for s in setups}
+    unlinked = sorted({s.hostname for s in ctx.setups if s.workload is None})
+    wkey = ctx.config.workload_tag_key
     for w in ctx.workloads.values():
         if w.name not in fronted:
             urn = first_urn(*(a.urn for a in w.apps), w.blamed_compute_urn(), w.resources[0].urn)
-            report(NO_FAILOVER.format(workload=w.name, where=w.where(), wkey=ctx.config.workload_tag_key), urn)
+            runs = f"runs at {w.where()}" if w.placements() else "has no compute the pack can see"
+            message = NO_FAILOVER.format(workload=w.name, runs=runs, wkey=wkey)
+            if unlinked:
+                message += UNLINKED.format(hostnames=", ".join(unlinked), wkey=wkey, workload=w.name)
+            report(message, urn)
 
 
 POLICY = FailoverPolicy(

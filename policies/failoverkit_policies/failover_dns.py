@@ -3,7 +3,10 @@
 Five shapes are recognised, whoever wrote them (our components or a hand-written program):
 
 - Route 53: records with a failover routing policy (PRIMARY/SECONDARY) sharing
-  zone, name and type; each should carry ``healthCheckId``;
+  zone, name (expanded to the FQDN: ``shop`` in zone ``example.com`` is
+  ``shop.example.com``) and type; each should carry ``healthCheckId``. The TTL that
+  counts is the PRIMARY's (resolvers cache the primary's answer when it fails), or,
+  for an alias, its target's;
 - Azure Traffic Manager: a profile with ``monitorConfig`` and its endpoints
   (inline or ``Endpoint`` resources);
 - Cloudflare: a load balancer, its pools and each pool's monitor;
@@ -189,22 +192,87 @@ def budget_route53(hc: dict[str, Any]) -> list[Term]:
     ]
 
 
+_R53_ZONE = {("aws", "route53", "Zone")}
+
+
+def record_fqdn(name: str, zone: str | None) -> str:
+    """A Route 53 record name as the FQDN it serves: ``shop`` in zone ``example.com`` -> ``shop.example.com``.
+
+    The AWS provider accepts relative and absolute names and appends the zone to a name that does
+    not end with it (terraform-provider-aws, aws_route53_record ``name``); an empty name is the apex.
+    """
+    host = name.rstrip(".").lower()
+    if not zone:
+        return host
+    apex = zone.rstrip(".").lower()
+    if not host:
+        return apex
+    return host if host == apex or host.endswith("." + apex) else f"{host}.{apex}"
+
+
+def _zone_of(rec: Res, model: Model) -> Res | None:
+    zone_id = rec.props.get("zoneId")
+    linked = _first(rec.deps("zoneId"), _R53_ZONE) or model.by_id(zone_id)
+    if linked is not None and split_type(linked.type) in _R53_ZONE:
+        return linked
+    if not text(zone_id):
+        return None
+    zones = (r for r in model.resources if split_type(r.type) in _R53_ZONE)
+    return next((r for r in zones if r.props.get("zoneId") == zone_id), None)
+
+
+def _role(rec: Res) -> str:
+    policy = mapping(next(iter(items(rec.props.get("failoverRoutingPolicies"))), {}))
+    return (text(policy.get("type")) or "?").upper()
+
+
+def _route53_ttl(rec: Res, zone_id: str, zone_name: str | None, model: Model) -> Term:
+    """The TTL resolvers cache ``rec``'s answer for. Route 53 Developer Guide, "Values specific for alias records"
+    (TTL): an alias to an AWS resource has that resource's TTL (60 s for an ELB), an alias to another record in
+    the same hosted zone has that record's TTL."""
+    if present(rec.props.get("ttl")) or not present(rec.props.get("aliases")):
+        return _ttl(rec, rec.props.get("ttl"), None, f"{rec.name} sets no ttl")
+    alias = mapping(next(iter(items(rec.props.get("aliases"))), {}))
+    target_name = text(alias.get("name"))
+    if target_name:
+        fqdn = record_fqdn(target_name, zone_name)
+        for other in model.resources:
+            if (
+                other is not rec
+                and other.type == _R53_RECORD
+                and present(other.props.get("ttl"))
+                and _zone_key(other) == zone_id
+                and record_fqdn(text(other.props.get("name")) or "", zone_name) == fqdn
+            ):
+                term = _ttl(other, other.props.get("ttl"), None, "")
+                why = f"{rec.name} is an alias to record {other.name}, whose TTL Route 53 serves"
+                return Term("ttl", term.seconds, why if term.seconds is not None else term.source)
+    return Term("ttl", R53_ALIAS_TTL, f"{rec.name} is an alias: Route 53 serves the target's own TTL, 60 s for an ELB")
+
+
+def _zone_key(rec: Res) -> str:
+    return str(rec.props.get("zoneId", "?"))
+
+
 def _route53(model: Model) -> list[FailoverSetup]:
     groups: dict[tuple[str, str, str], list[Res]] = {}
+    zone_names: dict[str, str | None] = {}
     for res in model.resources:
         if res.type != _R53_RECORD or not present(res.props.get("failoverRoutingPolicies")):
             continue
-        key = tuple(str(res.props.get(k, "?")) for k in ("zoneId", "name", "type"))
-        groups.setdefault((key[0], key[1], key[2]), []).append(res)
+        zone = _zone_of(res, model)
+        zone_key = _zone_key(res) if zone is None else zone.urn
+        zone_names[zone_key] = text(zone.props.get("name")) if zone is not None else None
+        fqdn = record_fqdn(text(res.props.get("name")) or "", zone_names[zone_key])
+        groups.setdefault((zone_key, fqdn, str(res.props.get("type", "?")).upper()), []).append(res)
 
     setups = []
-    for (_, name, _), records in groups.items():
+    for (zone_key, name, _), records in groups.items():
         endpoints: list[Endpoint] = []
         primary_checks: list[Res] = []
         other_checks: list[Res] = []
         for rec in records:
-            policy = mapping(next(iter(items(rec.props.get("failoverRoutingPolicies"))), {}))
-            role = (text(policy.get("type")) or "?").upper()
+            role = _role(rec)
             aliases = [mapping(a) for a in items(rec.props.get("aliases"))]
             hc_id = rec.props.get("healthCheckId")
             hc = _first(rec.deps("healthCheckId"), _R53_HEALTH_CHECK) or model.by_id(hc_id)
@@ -235,10 +303,9 @@ def _route53(model: Model) -> list[FailoverSetup]:
         else:
             why = "no aws.route53.HealthCheck linked to the PRIMARY record (alias target health, or not yet known)"
             detection = [Term("detection", None, why), _propagation("route53")]
-        ttl_rec = next((r for r in records if present(r.props.get("ttl"))), records[0])
-        alias = not present(ttl_rec.props.get("ttl")) and present(ttl_rec.props.get("aliases"))
-        ttl = _ttl(ttl_rec, ttl_rec.props.get("ttl"), R53_ALIAS_TTL if alias else None, "alias record: 60 s ELB TTL")
-        primary = next((r for r in records if "PRIMARY" in str(r.props.get("failoverRoutingPolicies"))), records[0])
+        # Records arrive in URN order: the first PRIMARY is the same one every run.
+        primary = next((r for r in records if _role(r) == "PRIMARY"), records[0])
+        ttl = _route53_ttl(primary, _zone_key(primary), zone_names.get(zone_key), model)
         setups.append(
             FailoverSetup(
                 "route53",
@@ -247,7 +314,7 @@ def _route53(model: Model) -> list[FailoverSetup]:
                 records + primary_checks + other_checks,
                 endpoints,
                 ttl,
-                ttl_rec,
+                primary,
                 detection,
                 "an aws.route53.HealthCheck on the endpoint, referenced by the record's health_check_id",
             )
@@ -522,23 +589,58 @@ def failover_setups(model: Model) -> list[FailoverSetup]:
 def assign_workloads(
     setups: list[FailoverSetup], workloads: dict[str, Workload], config: PackConfig
 ) -> list[FailoverSetup]:
-    """Attach each set-up to its workload: tags on its resources or their ancestors, the component's hostname,
-    or the stack's only critical workload."""
+    """Attach each set-up to the workload it fronts, first rule that holds (docs/policies.md, "Attribution"):
+
+    1. a workload tag on its resources (records, health checks, profiles, pools) or their ancestors;
+    2. its hostname is one the workload's FailoverApp declares;
+    3. its resources point at the workload's own resources (property dependencies, up to three hops:
+       record -> health check -> load balancer).
+
+    A set-up none of these attach stays unattributed: it fronts no workload, however few there are.
+    """
+    members: dict[str, str] = {}
+    for name in sorted(workloads):
+        for res in workloads[name].resources:
+            members.setdefault(res.urn, name)
     for setup in setups:
-        for res in setup.resources + list(setup.resource.ancestors()):
-            name = tags_of(res).get(config.workload_tag_key)
-            if name:
-                setup.workload = name
-                break
-        if setup.workload is None:
-            setup.workload = next((w.name for w in workloads.values() if setup.hostname in w.declared_hostnames), None)
-        if setup.workload is None and len(workloads) == 1:
-            setup.workload = next(iter(workloads))
+        setup.workload = (
+            _tagged_workload(setup, config)
+            or next((w for w in sorted(workloads) if setup.hostname in workloads[w].declared_hostnames), None)
+            or _linked_workload(setup, members, config)
+        )
     return setups
 
 
+def _tagged_workload(setup: FailoverSetup, config: PackConfig) -> str | None:
+    for res in setup.resources + list(setup.resource.ancestors()):
+        name = tags_of(res).get(config.workload_tag_key)
+        if name:
+            return name
+    return None
+
+
+def _linked_workload(setup: FailoverSetup, members: dict[str, str], config: PackConfig) -> str | None:
+    found: set[str] = set()
+    seen = {r.urn for r in setup.resources}
+    frontier = list(setup.resources)
+    for _ in range(3):
+        step: list[Res] = []
+        for res in frontier:
+            for deps in res.property_dependencies.values():
+                for dep in deps:
+                    if dep.urn in seen:
+                        continue
+                    seen.add(dep.urn)
+                    step.append(dep)
+                    name = members.get(dep.urn) or tags_of(dep).get(config.workload_tag_key)
+                    if name:
+                        found.add(name)
+        if found:
+            return min(found)
+        frontier = step
+    return None
+
+
 def critical_setups(setups: list[FailoverSetup], workloads: dict[str, Workload]) -> list[FailoverSetup]:
-    """Set-ups of critical workloads, plus those no workload could be attached to (fail closed)."""
-    if not workloads:
-        return []
-    return [s for s in setups if s.workload is None or s.workload in workloads]
+    """Set-ups attributed to a critical workload (an unattributed one fronts none: see ``assign_workloads``)."""
+    return [s for s in setups if s.workload is not None and s.workload in workloads]

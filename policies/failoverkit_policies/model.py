@@ -78,29 +78,40 @@ def _provider(resource: PolicyResource) -> Provider | None:
 
 @dataclass
 class Model:
-    """All resources of the stack, in registration order, and the stack's config (when the engine passes it)."""
+    """All resources of the stack in URN order, and the stack's config (when the engine passes it).
+
+    The engine hands stack policies their resources in no fixed order, and a program's own
+    registration order varies between runs (outputs resolve concurrently): every verdict is
+    computed from this sorted view, so it is a function of the resources alone.
+    """
 
     resources: list[Res]
     stack_config: dict[str, Any]
+    urns: dict[str, Res] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_args(cls, args: StackValidationArgs) -> Model:
         by_urn: dict[str, Res] = {}
         resources: list[Res] = []
-        for r in args.resources:
+        ordered = sorted(args.resources, key=lambda r: r.urn)
+        for r in ordered:
             res = Res(
                 type=r.resource_type, urn=r.urn, name=r.name, props=mapping(plain(r.props)), provider=_provider(r)
             )
             by_urn[r.urn] = res
             resources.append(res)
-        for r in args.resources:
+        for r in ordered:
             res = by_urn[r.urn]
             if r.parent is not None:
                 res.parent = by_urn.get(r.parent.urn)
             res.property_dependencies = {
-                k: [by_urn[d.urn] for d in deps if d.urn in by_urn] for k, deps in r.property_dependencies.items()
+                k: sorted((by_urn[d.urn] for d in deps if d.urn in by_urn), key=lambda d: d.urn)
+                for k, deps in sorted(r.property_dependencies.items())
             }
-        return cls(resources, _stack_config())
+        return cls(resources, _stack_config(), by_urn)
+
+    def by_urn(self, urn: str) -> Res | None:
+        return self.urns.get(urn) or next((r for r in self.resources if r.urn == urn), None)
 
     def by_id(self, value: Any) -> Res | None:
         """The resource whose ``id`` output is ``value`` (only known after an update)."""

@@ -13,7 +13,7 @@ MESSAGE = (
     "distinct regions so that one region's outage cannot take it down: add a standby target in another region "
     "(preferably on another provider) behind the health-checked failover DNS record."
 )
-UNKNOWN_NOTE = " {count} more could not be placed (see critical-workload-placement-known)."
+UNKNOWN_NOTE = " The region of {count} more is unknown, so it counts for none (see critical-workload-placement-known)."
 
 
 def check(ctx: Context, report: ReportViolation) -> None:
@@ -33,7 +33,7 @@ def check(ctx: Context, report: ReportViolation) -> None:
         )
         undetermined = sum(1 for _, region, _ in places if not region)
         if undetermined:
-            message += UNKNOWN_NOTE.format(count=plural(undetermined, "placement"))
+            message += UNKNOWN_NOTE.format(count=plural(undetermined, "compute resource"))
         report(message, first_urn(w.blamed_compute_urn(), *(a.urn for a in w.apps)))
 
 

@@ -6,12 +6,20 @@ Resolution order, per resource:
    resource's ``region`` overrides its provider's, a GCP resource's
    ``location``/``region``/``zone`` and an Azure resource's ``location`` always
    decide where it runs, so when it is set (and known) it wins;
-2. the explicit provider it was registered with (``opts.provider``): that
+2. azure-native only: the resource group it names (``resourceGroupName``), whose
+   location azure-native uses for a resource that sets none;
+3. the explicit provider it was registered with (``opts.provider``): that
    provider resource's ``region`` (aws, gcp), ``zone`` (gcp) or ``location``
-   (azure-native);
-3. the default provider, which the engine builds from stack config
+   (azure-native). An explicit provider never reads the stack's ``aws:region``
+   (only environment variables), so nothing below applies to it;
+4. the default provider, which the engine builds from stack config
    (``aws:region``, ``gcp:region``/``gcp:zone``, ``azure-native:location``);
-4. the stack config itself, when the engine exports it to the pack.
+5. the stack config itself, when the engine exports it to the pack.
+
+Kubernetes objects run where their cluster runs: the explicit ``kubernetes``
+provider's ``kubeconfig`` depends on an EKS, GKE or AKS cluster of the stack,
+whose placement they take. On a default provider (a kubeconfig from outside the
+stack) they cannot be placed.
 
 Zones map to their region: ``us-central1-a`` -> ``us-central1``, ``us-east-1a``
 -> ``us-east-1``; Azure display names are normalised (``East US 2`` -> ``eastus2``).
@@ -107,8 +115,25 @@ _COMPUTE: Final = frozenset(
         ("azure", "compute", "LinuxVirtualMachineScaleSet"),
         ("azure", "containerservice", "KubernetesCluster"),
         ("azure", "containerservice", "Group"),
+        # Kubernetes workloads (placed through their cluster, see resolve)
+        ("kubernetes", "apps", "Deployment"),
+        ("kubernetes", "apps", "StatefulSet"),
+        ("kubernetes", "apps", "DaemonSet"),
+        ("kubernetes", "core", "Pod"),
+        ("kubernetes", "helm.sh", "Release"),
     }
 )
+
+# Kubernetes clusters a kubernetes provider's kubeconfig can come from.
+_CLUSTERS: Final = frozenset(
+    {
+        ("aws", "eks", "Cluster"),
+        ("gcp", "container", "Cluster"),
+        ("azure-native", "containerservice", "ManagedCluster"),
+        ("azure", "containerservice", "KubernetesCluster"),
+    }
+)
+_RESOURCE_GROUP: Final = ("azure-native", "resources", "ResourceGroup")
 
 # Resource properties that name a region, per cloud, most specific meaning first.
 _REGION_PROPS: Final = {
@@ -156,6 +181,8 @@ def is_unplaceable(res: Res) -> bool:
     """
     if res.provider is None or res.package in GLOBAL_PACKAGES or is_placeable_package(res):
         return False
+    if res.package == "kubernetes":
+        return False  # its workloads are placed through their cluster; other objects are no placement
     return res.kind not in (LOCAL_TARGET_KIND, LOCAL_DNS_KIND)
 
 
@@ -191,14 +218,20 @@ class Placement:
         return f"{self.cloud or '?'}/{self.region or '?'}"
 
 
+def _place(cloud: str, value: str, source: str) -> Placement:
+    """The one place a found region becomes a placement (normalised; later checked against a region catalogue)."""
+    return Placement(cloud, normalise_region(cloud, value), source)
+
+
 def resolve(res: Res, model: Model) -> Placement:
     """The cloud and region ``res`` runs in (see the module docstring for the order)."""
     if is_local_target(res):
         cloud, region = text(res.props.get("cloud")), text(res.props.get("region"))
-        why = "inputs cloud/region of the failoverkit local target"
         if cloud is None or region is None:
-            why = "the failoverkit local target has no known cloud/region inputs"
-        return Placement(cloud, region, why)
+            return Placement(cloud, region, "the failoverkit local target has no known cloud/region inputs")
+        return _place(cloud, region, "inputs cloud/region of the failoverkit local target")
+    if res.package == "kubernetes":
+        return _kubernetes(res, model)
 
     cloud = CLOUD_OF_PACKAGE.get(res.package)
     if cloud is None:
@@ -210,21 +243,37 @@ def resolve(res: Res, model: Model) -> Placement:
         if value is UNKNOWN:
             unknown_props.append(prop)
         elif found := text(value):
-            return Placement(cloud, normalise_region(cloud, found), f"its {prop} property")
+            return _place(cloud, found, f"its {prop} property")
+
+    group = _resource_group(res, model)
+    if group is not None:
+        # azure-native fills a missing location from the resource group; azure-native:location is only the
+        # default for groups that set none.
+        placed = resolve(group, model)
+        if placed.region is not None:
+            return Placement(cloud, placed.region, f"its resource group {group.name} ({placed.source})")
 
     prov = res.provider
+    props = "/".join(_REGION_PROPS[cloud])
+    config = " or ".join(f"{res.package}:{p}" for p in _PROVIDER_PROPS[cloud])
     if prov is not None:
         for prop in _PROVIDER_PROPS[cloud]:
             if found := text(prov.props.get(prop)):
                 which = "default provider (stack config)" if prov.is_default else f"explicit provider {prov.name}"
-                return Placement(cloud, normalise_region(cloud, found), f"{which} {prop}")
+                return _place(cloud, found, f"{which} {prop}")
+        if not prov.is_default:
+            keys = " or ".join(_PROVIDER_PROPS[cloud])
+            why = (
+                f"its explicit provider {prov.name} sets no {keys}, and an explicit provider does not read {config} "
+                f"from the stack config (only the default provider does); pass {keys} to that provider, "
+                f"or set the resource's {props}"
+            )
+            return Placement(cloud, None, why)
 
     for prop in _PROVIDER_PROPS[cloud]:
         if found := text(model.stack_config.get(f"{res.package}:{prop}")):
-            return Placement(cloud, normalise_region(cloud, found), f"stack config {res.package}:{prop}")
+            return _place(cloud, found, f"stack config {res.package}:{prop}")
 
-    props = "/".join(_REGION_PROPS[cloud])
-    config = " or ".join(f"{res.package}:{p}" for p in _PROVIDER_PROPS[cloud])
     if unknown_props:
         why = (
             f"its {'/'.join(unknown_props)} is not known until the update runs and its provider sets no region; "
@@ -237,3 +286,49 @@ def resolve(res: Res, model: Model) -> Placement:
             f"set {config} in the stack config, pass an explicit provider with a region, or set the resource's {props}"
         )
     return Placement(cloud, None, why)
+
+
+def _resource_group(res: Res, model: Model) -> Res | None:
+    """The azure-native resource group ``res`` is created in: by dependency, else by name."""
+    if res.package != "azure-native" or split_type(res.type) == _RESOURCE_GROUP:
+        return None
+    groups = [d for d in res.deps("resourceGroupName") if split_type(d.type) == _RESOURCE_GROUP]
+    name = text(res.props.get("resourceGroupName"))
+    if not groups and name:
+        groups = [
+            r
+            for r in model.resources
+            if split_type(r.type) == _RESOURCE_GROUP
+            and name in (text(r.props.get("resourceGroupName")), text(r.props.get("name")))
+        ]
+    return groups[0] if groups else None
+
+
+def _kubernetes(res: Res, model: Model) -> Placement:
+    """A Kubernetes object runs on the cluster its explicit provider's kubeconfig comes from."""
+    prov = res.provider
+    if prov is None or prov.is_default:
+        return Placement(
+            None,
+            None,
+            "it runs on the kubernetes default provider, whose cluster (an ambient kubeconfig) is not in the stack; "
+            "pass an explicit kubernetes provider whose kubeconfig comes from the stack's EKS, GKE or AKS cluster",
+        )
+    provider = model.by_urn(prov.urn)
+    deps = provider.property_dependencies.values() if provider is not None else []
+    clusters = sorted({d.urn: d for ds in deps for d in ds if split_type(d.type) in _CLUSTERS}.values(), key=_urn)
+    if not clusters:
+        return Placement(
+            None,
+            None,
+            f"its kubernetes provider {prov.name} takes its kubeconfig from no EKS, GKE or AKS cluster of the stack; "
+            "build the kubeconfig from the cluster resource's outputs so the pack can place it",
+        )
+    cluster = clusters[0]
+    placed = resolve(cluster, model)
+    source = f"its cluster {cluster.name} via provider {prov.name} ({placed.source})"
+    return Placement(placed.cloud, placed.region, source)
+
+
+def _urn(res: Res) -> str:
+    return res.urn

@@ -11,6 +11,7 @@ the engine shows them, never as the only evidence when compute is visible.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from failoverkit_policies.config import PackConfig
@@ -19,15 +20,39 @@ from failoverkit_policies.placement import FAILOVER_APP_TYPE, Placement, is_comp
 from failoverkit_policies.props import items, mapping, number, text
 
 # Where each kind of resource keeps its tags: AWS/Azure/local ``tags`` (AWS outputs ``tagsAll`` too),
-# GCP ``labels`` (outputs ``effectiveLabels``/``terraformLabels`` too).
-_TAG_PROPS = ("tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels")
+# GCP ``labels`` (outputs ``effectiveLabels``/``terraformLabels`` too), GKE clusters ``resourceLabels``.
+_TAG_PROPS = ("tags", "tagsAll", "labels", "effectiveLabels", "terraformLabels", "resourceLabels")
+# Cloud Run v1 services and every Kubernetes object keep theirs in ``metadata.labels``.
+_METADATA_PACKAGES = frozenset({"kubernetes", "gcp"})
+
+
+def provider_default_tags(res: Res) -> dict[str, str]:
+    """The AWS provider's ``defaultTags.tags``, which every resource of that provider inherits (``tagsAll``).
+
+    An explicit provider carries them as an input; the default provider gets them from the stack's
+    ``aws:defaultTags``, as a JSON string like every default provider input built from config.
+    """
+    if res.provider is None or res.package != "aws":
+        return {}
+    raw = res.provider.props.get("defaultTags")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    tags = mapping(mapping(raw).get("tags"))
+    return {k: v for k, v in tags.items() if isinstance(v, str)}
 
 
 def tags_of(res: Res) -> dict[str, str]:
-    """All known string tags and labels of ``res``."""
+    """All known string tags and labels of ``res``, the provider's default tags last (a resource's own win)."""
     out: dict[str, str] = {}
-    for prop in _TAG_PROPS:
-        for key, value in mapping(res.props.get(prop)).items():
+    sources = [mapping(res.props.get(prop)) for prop in _TAG_PROPS]
+    if res.package in _METADATA_PACKAGES:
+        sources.append(mapping(mapping(res.props.get("metadata")).get("labels")))
+    sources.append(provider_default_tags(res))
+    for source in sources:
+        for key, value in source.items():
             if isinstance(value, str):
                 out.setdefault(key, value)
     # Azure tags may be a list of {key, value} in some providers' outputs.
@@ -105,12 +130,15 @@ class Workload:
         return min((res.urn for res, _ in self.compute if res.urn), default=None)
 
     def primary_cloud(self) -> str | None:
-        """The primary's cloud: the component's first placement, else the first compute registered."""
+        """The primary's cloud: the component's first placement, else the only cloud its compute is on.
+
+        Compute on several clouds with no component to say which is primary: None (never a guess
+        from the order resources arrive in)."""
         declared = self.declared_placements
         if declared:
             return declared[0].split("/", 1)[0]
-        places = self.placements()
-        return places[0][0] if places else None
+        clouds = {cloud for cloud, _, _ in self.placements()}
+        return clouds.pop() if len(clouds) == 1 else None
 
 
 def untagged_name(config: PackConfig) -> str:

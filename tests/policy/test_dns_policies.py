@@ -75,7 +75,7 @@ def test_workload_without_any_failover_dns() -> None:
     [(message, urn)] = HEALTH.run(b.args())
     assert message.startswith(
         'Critical workload "shop" runs at aws/us-east-1 (shop-aws-us-east-1-cluster, shop-aws-us-east-1-service, '
-        "shop-aws-us-east-1-alb), gcp/us-central1 (shop-gcp-us-central1-run) but no health-checked failover DNS "
+        "shop-aws-us-east-1-alb), gcp/us-central1 (shop-gcp-us-central1-run), but no health-checked failover DNS "
         "fronts it"
     )
     assert urn == b.urn("shop")
@@ -194,7 +194,8 @@ def _cloud_dns(backup: dict[str, object]) -> StackBuilder:
                 },
             },
         },
-        deps={"routingPolicy": ["shop-hc"]},
+        # The primary's address comes from the workload's Cloud Run service: that links the record set to it.
+        deps={"routingPolicy": ["shop-hc", "run"]},
     )
     b.add("gcp:cloudrunv2/service:Service", "run", {"labels": dict(TAGS), "location": "us-central1"})
     b.add("aws:ecs/service:Service", "svc", {"tags": dict(TAGS), "region": "us-east-1"})
@@ -391,3 +392,47 @@ def test_primary_with_unknown_cloud_falls_back_to_the_components_word() -> None:
     )
     b.props("shop")["placements"] = ["aws/us-east-1", "azure/eastus2"]
     assert DOMAIN.run(b.args()) == []
+
+
+def test_an_unlinked_failover_is_not_credited_to_the_only_critical_workload() -> None:
+    # A health-checked pair for another hostname, on fixed addresses, with no tag and no link to the workload.
+    b = cloud_baseline()
+    b.remove(*[n for n, s in b.specs.items() if "route53" in s.type or "cloudflare:index" in s.type])
+    for role, address in (("PRIMARY", "198.51.100.10"), ("SECONDARY", "198.51.100.20")):
+        b.add("aws:route53/healthCheck:HealthCheck", f"status-{role}", {"ipAddress": address, "type": "HTTP"})
+        b.add(
+            "aws:route53/record:Record",
+            f"status-{role}-record",
+            {
+                "zoneId": "Z1",
+                "name": "status.example.com",
+                "type": "A",
+                "ttl": 300,
+                "records": [address],
+                "failoverRoutingPolicies": [{"type": role}],
+                "healthCheckId": UNKNOWN,
+            },
+            deps={"healthCheckId": [f"status-{role}"]},
+        )
+    [(message, _)] = HEALTH.run(b.args())
+    assert message.endswith(
+        "Failover DNS for status.example.com was found, but nothing links it to this workload: tag its records or "
+        "health checks workload=shop, or point them at the workload's own resources."
+    )
+    assert RTO.run(b.args()) == []  # an unattributed set-up is not judged against the workload's RTO
+
+
+def test_route53_groups_relative_and_absolute_names_and_takes_the_primarys_ttl() -> None:
+    b = cloud_baseline()
+    b.add("aws:route53/zone:Zone", "zone", {"name": "example.com", "zoneId": "Z0123456789"})
+    primary, secondary = b.props("shop-aws-us-east-1-r53-primary"), b.props("shop-gcp-us-central1-r53-secondary")
+    primary["name"] = "shop"  # relative to the zone: shop.example.com
+    secondary["ttl"] = 300  # a SECONDARY's TTL never counts
+    route53 = _setups(b)["route53"]
+    assert route53.hostname == "shop.example.com"
+    assert route53.ttl.seconds == 30
+    assert HEALTH.run(b.args()) == []
+    # An alias PRIMARY serves its target's TTL: 60 s for an ELB.
+    primary.pop("ttl")
+    primary["aliases"] = [{"name": UNKNOWN, "zoneId": UNKNOWN, "evaluateTargetHealth": True}]
+    assert _setups(b)["route53"].ttl.seconds == 60

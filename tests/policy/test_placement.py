@@ -86,7 +86,7 @@ def test_azure_location_and_versioned_tokens() -> None:
         provider="default_3_29_0",
     )
     assert _placement(b, "app")[:2] == ("azure", "westeurope")
-    assert is_compute(Model.from_args(b.args()).resources[1])
+    assert is_compute(next(r for r in Model.from_args(b.args()).resources if r.name == "app"))
 
 
 def test_undeterminable_region_says_how_to_fix() -> None:

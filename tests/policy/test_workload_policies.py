@@ -175,7 +175,9 @@ def test_placement_known_unplaceable_package() -> None:
     )
     [(message, urn)] = KNOWN.run(b.args())
     assert urn == b.urn("shop-k8s")
-    assert 'its provider package "kubernetes" is not one the pack can place' in message
+    assert "it runs on the kubernetes default provider, whose cluster (an ambient kubeconfig) is not in the stack" in (
+        message
+    )
 
 
 def test_local_target_without_region() -> None:

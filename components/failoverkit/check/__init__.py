@@ -24,7 +24,13 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from failoverkit.check.mocks import PlausibleMocks, RecordedResource, RecordingMonitor, run_program
+from failoverkit.check.mocks import (
+    INVOKE_RESULTS,
+    PlausibleMocks,
+    RecordedResource,
+    RecordingMonitor,
+    run_program,
+)
 from failoverkit.check.packs import (
     PackResult,
     PolicyConfig,
@@ -41,11 +47,13 @@ from failoverkit.check.runner import run_project, stack_urn
 from failoverkit.errors import CheckError, ConfigError
 
 __all__ = [
+    "INVOKE_RESULTS",
     "CheckResult",
     "PackResult",
     "PlausibleMocks",
     "PolicyConfig",
     "PolicyPackHandle",
+    "ProgramError",
     "PulumiProject",
     "RecordedResource",
     "RecordingMonitor",
@@ -67,11 +75,60 @@ __all__ = [
 
 
 class ProgramError(CheckError):
-    """The Pulumi program raised while running under mocks."""
+    """The Pulumi program raised while running under mocks: where, and whose fault it is.
 
-    def __init__(self, main: Path, error: BaseException) -> None:
+    ``fault`` is ``"program"`` (the program, its config or its environment: a real preview fails
+    too) or ``"mocks"`` (the program needed a value only the cloud knows, which the mocks could
+    not give offline).
+    """
+
+    def __init__(self, project: PulumiProject, error: BaseException, unanswered: Sequence[str] = ()) -> None:
         self.error = error
-        super().__init__(f"the program {main} failed: {type(error).__name__}: {error}")
+        self.location = program_location(error, project.directory)
+        self.fault, advice = _blame(error, unanswered)
+        where = f" at {self.location}" if self.location else f" ({_shown(project.main)})"
+        super().__init__(f"the program failed{where}: {type(error).__name__}: {error}\n  {advice}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def program_location(error: BaseException, directory: Path) -> str | None:
+    """``path/__main__.py:35`` of the innermost frame in the project's own files, following the cause chain."""
+    found: str | None = None
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for frame in traceback.extract_tb(current.__traceback__):
+            path = Path(frame.filename)
+            if path.is_absolute() and path.is_relative_to(directory) and "site-packages" not in path.parts:
+                found = f"{_shown(path)}:{frame.lineno}"
+        if found:
+            return found
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _blame(error: BaseException, unanswered: Sequence[str]) -> tuple[str, str]:
+    if isinstance(error, ImportError):
+        return "program", (
+            "fault: the program's environment, not the mocks: install the project's requirements in the Python "
+            "that runs failoverkit check"
+        )
+    if type(error).__name__ == "ConfigMissingError":
+        return "program", "fault: the stack's config, not the mocks: set the key in Pulumi.<stack>.yaml or --config"
+    if unanswered:
+        tokens = ", ".join(dict.fromkeys(unanswered))
+        return "mocks", (
+            f"fault: most likely the offline mocks, not the program: {tokens} has no offline result, so it is unknown "
+            "here, where a real preview would have asked the cloud (docs/ci.md lists the data sources check answers)"
+        )
+    return "program", "fault: the program itself, not the mocks: a real pulumi preview would fail the same way"
 
 
 def check_project(
@@ -96,15 +153,16 @@ def check_project(
     # What programs and packs print goes to stderr: stdout carries the report (JSON, SARIF).
     with contextlib.redirect_stdout(sys.stderr):
         packs = [load_policy_pack(p) for p in policy_packs]
+        mocks = PlausibleMocks(preview=True)
         try:
-            resources = run_project(project)
+            resources = run_project(project, monitor=RecordingMonitor(mocks))
         except ConfigError:
             raise
         except Exception as exc:
             config_error = _config_error_in(exc)
             if config_error is not None:
                 raise config_error from exc
-            raise ProgramError(project.main, exc) from exc
+            raise ProgramError(project, exc, mocks.unanswered) from exc
         root = stack_urn(project.name, project.stack)
         results = [
             evaluate_pack(pack, resources, config=cfg, stack_urn=root)

@@ -50,17 +50,41 @@ class CheckResult:
         return [v for v in self.violations if v.enforcement_level in ("mandatory", "remediate")]
 
     @property
+    def remote_components(self) -> list[RecordedResource]:
+        """Multi-language components (awsx ...): their children are not registered under mocks, so not judged."""
+        return sorted((r for r in self.resources if r.remote), key=lambda r: r.urn)
+
+    @property
     def exit_code(self) -> int:
         """0: no mandatory violation; 1: at least one."""
         return 1 if self.mandatory else 0
 
 
 def sort_violations(violations: list[Violation]) -> list[Violation]:
-    """The engine's display order: level, severity, policy name, URN."""
+    """The engine's display order: level, severity, policy name, URN (then message: one order every run)."""
     return sorted(
         violations,
-        key=lambda v: (_LEVEL_RANK.get(v.enforcement_level, 99), _SEVERITY_RANK.get(v.severity, 99), v.policy, v.urn),
+        key=lambda v: (
+            _LEVEL_RANK.get(v.enforcement_level, 99),
+            _SEVERITY_RANK.get(v.severity, 99),
+            v.policy,
+            v.urn,
+            v.message,
+        ),
     )
+
+
+def sorted_resources(resources: list[RecordedResource]) -> list[RecordedResource]:
+    """Resources in URN order, the stack first: reports never depend on the order the program registered them."""
+    return sorted(resources, key=lambda r: (r.type != "pulumi:pulumi:Stack", r.urn))
+
+
+REMOTE_NOTE = (
+    "Not judged offline: {count} remote component(s) create their children in their provider's own process, "
+    "which check does not run, so the pack saw the component but none of its children. A critical workload "
+    "whose compute is all inside them has no compute the pack can see and fails closed; run pulumi preview "
+    "--policy-pack to judge the children."
+)
 
 
 def _resource_clause(urn: str) -> str:
@@ -82,8 +106,12 @@ def render_text(result: CheckResult, *, verbose: bool = False) -> str:
     lines = [f"Checking stack {project.stack} of project {project.name} offline (mocks, no engine, no credentials)", ""]
     if verbose or not result.packs:
         lines.append("Resources:")
-        for r in result.resources:
+        for r in sorted_resources(result.resources):
             lines.append(f"    {r.type}  {r.name}")
+        lines.append("")
+    if result.remote_components:
+        lines.append(REMOTE_NOTE.format(count=len(result.remote_components)))
+        lines.extend(f"    {r.type}  {r.name}" for r in result.remote_components)
         lines.append("")
     if result.packs:
         lines.append("Policies:")
@@ -130,8 +158,9 @@ def to_json(result: CheckResult) -> dict[str, Any]:
         "project": result.project.name,
         "resources": [
             {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "provider": r.provider}
-            for r in result.resources
+            for r in sorted_resources(result.resources)
         ],
+        "remoteComponents": [{"urn": r.urn, "type": r.type, "name": r.name} for r in result.remote_components],
         "violations": [
             {
                 "policyPack": v.policy_pack,

@@ -150,16 +150,20 @@ def _loaded_from(module: object, name: str, roots: list[str]) -> bool:
     return False
 
 
-def run_project(project: PulumiProject, *, preview: bool = False) -> list[RecordedResource]:
+def run_project(
+    project: PulumiProject, *, preview: bool = True, monitor: RecordingMonitor | None = None
+) -> list[RecordedResource]:
     """Run ``project``'s program under mocks with its stack config; return every resource, engine-added ones too.
 
-    Exceptions the program raises propagate unchanged (the caller turns them into exit 2).
+    ``preview`` (the default) gives ``pulumi preview``'s semantics (see ``failoverkit.check.mocks``).
+    Pass a fresh ``monitor`` to read what the mocks could not answer afterwards. Exceptions the
+    program raises propagate unchanged (the caller turns them into exit 2).
     """
 
     def program() -> None:
         runpy.run_path(str(project.main), run_name="__main__")
 
-    monitor = RecordingMonitor(PlausibleMocks())
+    monitor = monitor or RecordingMonitor(PlausibleMocks(preview=preview))
     with _program_environment(project):
         recorded = run_program(
             program,
