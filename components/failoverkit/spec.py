@@ -778,7 +778,7 @@ def _planned_names(
     keys = [t.key for t in clouds]
     gcp_app = catalog.gcp.app_names(app, scope, hostname=hostname)
     if any(t.cloud is Cloud.GCP for t in clouds):
-        out.append((None, "dns-auth", gcp_app["dns-auth"]))
+        out += [(None, role, gcp_app[role]) for role in ("dns-auth", "tls-policy")]
     if DnsProvider.CLOUD_DNS in providers:
         out.append((None, "dns-health", gcp_app["dns-health"]))
     if DnsProvider.ROUTE53 in providers:

@@ -67,6 +67,7 @@ TARGET_HTTP_PROXY = _compute("target HTTP proxy", "gcp:compute/targetHttpProxy:T
 GLOBAL_ADDRESS = _compute("global address", "gcp:compute/globalAddress:GlobalAddress")
 FORWARDING_RULE = _compute("global forwarding rule", "gcp:compute/globalForwardingRule:GlobalForwardingRule")
 HEALTH_CHECK = _compute("health check", "gcp:compute/healthCheck:HealthCheck")
+SSL_POLICY = _compute("SSL policy", "gcp:compute/sSLPolicy:SSLPolicy")
 CERTIFICATE = _certificate_manager("Certificate Manager certificate", "gcp:certificatemanager/certificate:Certificate")
 CERTIFICATE_MAP = _certificate_manager("certificate map", "gcp:certificatemanager/certificateMap:CertificateMap")
 CERTIFICATE_MAP_ENTRY = _certificate_manager(
@@ -86,6 +87,7 @@ RULES = (
     GLOBAL_ADDRESS,
     FORWARDING_RULE,
     HEALTH_CHECK,
+    SSL_POLICY,
     CERTIFICATE,
     CERTIFICATE_MAP,
     CERTIFICATE_MAP_ENTRY,
@@ -169,8 +171,9 @@ def target_names(app: str, key: str, scope: str, *, hostname: str = "") -> dict[
 
 
 def app_names(app: str, scope: str, *, hostname: str = "") -> dict[str, PlannedName]:
-    """Physical names of the once-per-app GCP children: the DNS authorization and Cloud DNS's health check."""
+    """Physical names of the once-per-app GCP children: DNS authorization, TLS policy, Cloud DNS's health check."""
     return {
         "dns-auth": planned(DNS_AUTHORIZATION, f"{app}-gcp-dns-auth", scope, ("app.name",), (hostname,)),
+        "tls-policy": planned(SSL_POLICY, f"{app}-gcp-tls-policy", scope, ("app.name",)),
         "dns-health": planned(HEALTH_CHECK, f"{app}-dns-health", scope, ("app.name",)),
     }

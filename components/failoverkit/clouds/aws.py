@@ -22,8 +22,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, min_instances, once
+from failoverkit.clouds._common import child_name, child_opts, min_instances, name_scope, once
 from failoverkit.spec import FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -48,11 +49,19 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     def name(role: str) -> str:
         return child_name(spec, target, role)
 
+    # Physical names (failoverkit.catalog.aws): None leaves the autoname where it fits, else a short name.
+    physical = {
+        role: p.name
+        for role, p in catalog.aws.target_names(
+            spec.app.name, target.key, name_scope(), port=spec.app.port, vpc_id=target.vpc_id
+        ).items()
+    }
     opts = child_opts(parent)
     vpc_id, public_subnets, private_subnets = _network(spec, target, parent)
 
     alb_sg = aws.ec2.SecurityGroup(
         name("alb-sg"),
+        name=physical["alb-sg"],
         region=region,
         vpc_id=vpc_id,
         description=f"{spec.app.name}: HTTPS and HTTP from anywhere to the load balancer",
@@ -68,6 +77,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
     task_sg = aws.ec2.SecurityGroup(
         name("task-sg"),
+        name=physical["task-sg"],
         region=region,
         vpc_id=vpc_id,
         description=f"{spec.app.name}: app port from the load balancer only",
@@ -84,6 +94,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
 
     alb = aws.lb.LoadBalancer(
         name("alb"),
+        name=physical["alb"],
         region=region,
         load_balancer_type="application",
         internal=False,
@@ -95,6 +106,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
     target_group = aws.lb.TargetGroup(
         name("tg"),
+        name=physical["tg"],
         region=region,
         vpc_id=vpc_id,
         port=spec.app.port,
@@ -145,7 +157,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         opts=opts,
     )
 
-    service = _service(spec, target, parent, private_subnets, task_sg, target_group, depends_on=[https, http])
+    service = _service(spec, target, parent, physical, private_subnets, task_sg, target_group, depends_on=[https, http])
     return Endpoint(
         target=target,
         origin_hostname=alb.dns_name,
@@ -319,6 +331,7 @@ def _service(
     spec: FailoverSpec,
     target: Target,
     parent: pulumi.Resource,
+    physical: dict[str, str | None],
     subnets: list[pulumi.Input[str]],
     task_sg: aws.ec2.SecurityGroup,
     target_group: aws.lb.TargetGroup,
@@ -332,11 +345,17 @@ def _service(
         return child_name(spec, target, role)
 
     logs = aws.cloudwatch.LogGroup(
-        name("logs"), region=region, retention_in_days=LOG_RETENTION_DAYS, tags=tags, opts=opts
+        name("logs"),
+        name=physical["logs"],
+        region=region,
+        retention_in_days=LOG_RETENTION_DAYS,
+        tags=tags,
+        opts=opts,
     )
-    # IAM is global: no region. Autonamed, so two regions' roles never collide.
+    # IAM is global: no region. Autonamed (or named with the region in it), so two regions' roles never collide.
     role = aws.iam.Role(
         name("execution-role"),
+        name=physical["execution-role"],
         assume_role_policy=json.dumps(
             {
                 "Version": "2012-10-17",
@@ -351,6 +370,7 @@ def _service(
     aws.iam.RolePolicyAttachment(name("execution-policy"), role=role.name, policy_arn=EXECUTION_ROLE_POLICY, opts=opts)
     cluster = aws.ecs.Cluster(
         name("cluster"),
+        name=physical["cluster"],
         region=region,
         settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="enabled")],
         tags=tags,
@@ -359,7 +379,7 @@ def _service(
     task = aws.ecs.TaskDefinition(
         name("task"),
         region=region,
-        family=name("task"),
+        family=name("task"),  # verbatim: catalog.aws.TASK_FAMILY
         cpu=TASK_CPU,
         memory=TASK_MEMORY,
         network_mode="awsvpc",
@@ -374,6 +394,7 @@ def _service(
     )
     return aws.ecs.Service(
         name("service"),
+        name=physical["service"],
         region=region,
         cluster=cluster.arn,
         task_definition=task.arn,
