@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any, Required, TypedDict
 
-from failoverkit import budget
+from failoverkit import budget, catalog
 from failoverkit.errors import ConfigError
 
 
@@ -67,7 +67,7 @@ class AppArgs(TypedDict, total=False):
     """The containerised app every target runs."""
 
     name: Required[str]
-    """Workload name: lowercase letters, digits and '-', at most 32 characters. Required."""
+    """Workload name: lowercase letters, digits and '-', at most 32 characters (azure targets: at least 2). Required."""
     image: str
     """Container image for cloud targets, e.g. ``ghcr.io/acme/shop:1.4.2``. Required for cloud targets."""
     command: Sequence[str]
@@ -114,6 +114,9 @@ class TargetArgs(TypedDict, total=False):
     registry_credentials_arn: str
     """AWS only: ARN of a Secrets Manager secret ``{"username": ..., "password": ...}`` for a private registry
     (e.g. ghcr.io); the task execution role may read it. Default: none (public images and ECR)."""
+    allow_unknown_region: bool
+    """Accept a region missing from the kit's catalogue (failoverkit/catalog/), e.g. one newer than it.
+    Default: false (an unknown region is refused, with the closest known name)."""
 
 
 class HealthCheckArgs(TypedDict, total=False):
@@ -212,6 +215,8 @@ class Target:
     """AWS only: ``private`` or ``public``; None picks by criticality (see clouds/aws.py ``public_tasks``)."""
     registry_credentials_arn: str | None = None
     """AWS only: Secrets Manager secret with the image registry's credentials."""
+    allow_unknown_region: bool = False
+    """The user vouches for a region the catalogue lacks."""
 
     @property
     def key(self) -> str:
@@ -282,6 +287,9 @@ DEFAULT_HEALTH_PATH = "/health"
 DEFAULT_RTO_SECONDS = 300
 DEFAULT_LOCAL_LISTEN = "127.0.53.1:10053"
 DNS_NAME_MAX = 253
+APP_NAME_MAX = 32
+"""Every child name fits every cloud in every catalogued region up to here (explicit short names where an
+autoname would not); the binding limit is Azure's container app, which is the app's name itself (2-32)."""
 
 
 def default_ttl_seconds(provider: DnsProvider) -> int:
@@ -389,8 +397,12 @@ def _is_dns_name(name: str) -> bool:
 def _parse_app(r: _Reader) -> AppSpec:
     r.unknown_keys({"name", "image", "command", "port", "health_path", "criticality"})
     name = r.string("name", required=True) or "app"
-    if r.get("name") is not None and not (NAME_RE.match(name) and len(name) <= 32):
-        r.problem("name", f"must be 1-32 characters of a-z, 0-9 and '-', not starting or ending with '-', got {name!r}")
+    if r.get("name") is not None and not (NAME_RE.match(name) and len(name) <= APP_NAME_MAX):
+        r.problem(
+            "name",
+            f"must be 1-{APP_NAME_MAX} characters of a-z, 0-9 and '-', not starting or ending with '-' (an azure "
+            f"target's container app takes the name as it is, 2-32 characters), got {name!r}",
+        )
     image = r.string("image")
     if image is not None and not IMAGE_RE.match(image):
         r.problem("image", f"must be a container image reference like ghcr.io/acme/shop:1.4.2, got {image!r}")
@@ -418,7 +430,7 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
     r.unknown_keys(
         {
             "cloud", "region", "simulated", "address", "vpc_id", "subnet_ids", "certificate_binding",
-            "task_subnets", "registry_credentials_arn", *GCP_TARGET_KEYS,
+            "task_subnets", "registry_credentials_arn", *GCP_TARGET_KEYS, "allow_unknown_region",
         }
     )  # fmt: skip
     cloud = r.choice("cloud", Cloud, required=True)
@@ -428,7 +440,9 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         return None
     pattern, example = REGION_RE[cloud]
     if not pattern.match(region):
-        r.problem("region", f"is not a {cloud.value} region name ({example}), got {region!r}")
+        close = catalog.suggest(region, catalog.REGIONS[cloud.value])
+        hint = f" (did you mean {close!r}?)" if close else ""
+        r.problem("region", f"is not a {cloud.value} region name ({example}), got {region!r}{hint}")
     address = r.string("address")
     if address is not None:
         if not simulated:
@@ -473,6 +487,7 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         task_subnets=task_subnets,
         registry_credentials_arn=registry_credentials_arn,
         **_gcp_options(r, cloud),
+        allow_unknown_region=r.boolean("allow_unknown_region", False),
     )
 
 
@@ -762,6 +777,7 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             "known issues, reserved URL paths); use a path like /health"
         )
     problems.extend(_gcp_problems(app, targets))
+    _check_names_and_regions(app if root.get("app") is not None else None, hostname, targets, dns, problems)
     if targets and not targets[0].simulated and app.image is None and root.get("app") is not None:
         problems.append("app.image: is required for cloud targets")
     if targets and targets[0].simulated and app.port < 1024:
@@ -785,3 +801,80 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             ]
         )
     return spec
+
+
+# --- names and regions: what each cloud accepts (failoverkit/catalog/) ---
+
+
+def _planned_names(
+    app: str, hostname: str, targets: Sequence[Target], dns: DnsSpec
+) -> list[tuple[Target | None, str, catalog.PlannedName]]:
+    """Every physical name a FailoverApp would create, as (target or None, what, name); hashes are placeholders."""
+    scope = ""  # the stack's hash only changes characters, never lengths
+    clouds = [t for t in targets if not t.simulated]
+    out: list[tuple[Target | None, str, catalog.PlannedName]] = []
+    for t in clouds:
+        if t.cloud is Cloud.AWS:
+            names = catalog.aws.target_names(app, t.key, scope)
+        elif t.cloud is Cloud.GCP:
+            names = catalog.gcp.target_names(app, t.key, scope, hostname=hostname)
+        else:
+            names = catalog.azure.target_names(app, t.key, scope)
+        out += [(t, role, p) for role, p in names.items()]
+    if not clouds:
+        return out
+    providers = {dns.provider} | ({dns.secondary} if dns.secondary else set())
+    keys = [t.key for t in clouds]
+    gcp_app = catalog.gcp.app_names(app, scope, hostname=hostname)
+    if any(t.cloud is Cloud.GCP for t in clouds):
+        out += [(None, role, gcp_app[role]) for role in ("dns-auth", "tls-policy")]
+    if DnsProvider.CLOUD_DNS in providers:
+        out.append((None, "dns-health", gcp_app["dns-health"]))
+    if DnsProvider.ROUTE53 in providers:
+        out += [(t, role, p) for t in clouds for role, p in catalog.aws.route53_names(t.key).items()]
+    if DnsProvider.TRAFFIC_MANAGER in providers:
+        out += [(None, role, p) for role, p in catalog.azure.traffic_manager_names(app, hostname, keys).items()]
+    if DnsProvider.CLOUDFLARE in providers:
+        out += [(None, role, p) for role, p in catalog.cloudflare.names(app, keys).items()]
+    records = catalog.dns.record_names(
+        hostname,
+        clouds=[t.cloud.value for t in clouds],
+        route53_keys=keys if DnsProvider.ROUTE53 in providers else (),
+    )
+    by_key = {t.key: t for t in clouds}
+    out += [(by_key.get(what.removeprefix("route53-")), what, p) for what, p in records.items()]
+    return out
+
+
+def _check_names_and_regions(
+    app: AppSpec | None, hostname: str | None, targets: Sequence[Target], dns: DnsSpec | None, problems: list[str]
+) -> None:
+    """Refuse unknown regions (with the closest known one) and names a cloud would refuse (with its rule)."""
+    named = [t for t in targets if REGION_RE[t.cloud][0].match(t.region)]  # the others are refused already
+    for t in named:
+        if t.allow_unknown_region:
+            continue  # the user vouches for it
+        if why := catalog.region_problem(t.cloud.value, t.region):
+            problems.append(
+                f"targets[{t.priority}].region: {why}; for a region newer than that list set allowUnknownRegion: "
+                "true on this target"
+            )
+    if app is None or hostname is None or dns is None:
+        return
+    values = {"app.name": app.name, "hostname": hostname}
+    reported: set[tuple[str, str]] = set()
+    for target, _, planned in _planned_names(app.name, hostname, named, dns):
+        why = planned.problem()
+        where = f" of targets[{target.priority}] ({target.placement})" if target is not None else ""
+        if why is None or (planned.rule.what + where, planned.inputs[0]) in reported:
+            continue  # one message per resource kind and cause: a second record of the same kind adds nothing
+        reported.add((planned.rule.what + where, planned.inputs[0]))
+        key = planned.inputs[0]
+        if key == "region" and target is not None:
+            key, value = f"targets[{target.priority}].region", target.region
+        else:
+            value = values[key]
+        problems.append(
+            f"{key}: {value!r} would name the {planned.rule.what}{where} {planned.shown!r}, which "
+            f"{planned.rule.owner} refuses: {why}"
+        )

@@ -23,6 +23,8 @@ stack) they cannot be placed.
 
 Zones map to their region: ``us-central1-a`` -> ``us-central1``, ``us-east-1a``
 -> ``us-east-1``; Azure display names are normalised (``East US 2`` -> ``eastus2``).
+A region outside the commercial catalogue (regions.py) is an unknown placement, with the
+closest known name in the reason, unless a FailoverApp declares it (``allowUnknownRegion``).
 
 Only compute counts as a placement (containers, VMs, functions, clusters, load
 balancers that front them); global resources (DNS records, health checks,
@@ -36,7 +38,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from failoverkit_policies.model import Model, Res
-from failoverkit_policies.props import UNKNOWN, text
+from failoverkit_policies.props import UNKNOWN, items, text
+from failoverkit_policies.regions import DATE, REGIONS, closest
 
 LOCAL_TARGET_KIND: Final = "failoverkit:local:Target"
 LOCAL_DNS_KIND: Final = "failoverkit:local:FailoverDns"
@@ -224,7 +227,11 @@ def _place(cloud: str, value: str, source: str) -> Placement:
 
 
 def resolve(res: Res, model: Model) -> Placement:
-    """The cloud and region ``res`` runs in (see the module docstring for the order)."""
+    """The cloud and region ``res`` runs in (see the module docstring for the order), if a known region."""
+    return _in_catalogue(_resolve(res, model), model)
+
+
+def _resolve(res: Res, model: Model) -> Placement:
     if is_local_target(res):
         cloud, region = text(res.props.get("cloud")), text(res.props.get("region"))
         if cloud is None or region is None:
@@ -332,3 +339,24 @@ def _kubernetes(res: Res, model: Model) -> Placement:
 
 def _urn(res: Res) -> str:
     return res.urn
+
+
+def _in_catalogue(place: Placement, model: Model) -> Placement:
+    """A region outside the catalogue (regions.py) is an unknown placement, typos included, unless a FailoverApp
+    declares it in its ``placements`` (parse_spec let it through only with ``allowUnknownRegion: true``)."""
+    cloud, region = place.cloud, place.region
+    if cloud not in REGIONS or region is None or region in REGIONS[cloud]:
+        return place
+    declared = {p for r in model.resources if r.type == FAILOVER_APP_TYPE for p in items(r.props.get("placements"))}
+    if f"{cloud}/{region}" in declared:
+        return place
+    close = closest(cloud, region)
+    hint = f" (did you mean {close!r}?)" if close else ""
+    return Placement(
+        cloud,
+        None,
+        f"{place.source} gives {region!r}, which is not {'an' if cloud[0] in 'aeiou' else 'a'} {cloud} region the "
+        f"pack knows{hint}; fix the region, or "
+        f"for a region newer than the pack's list (failoverkit_policies/regions.py, {DATE}) set allowUnknownRegion: "
+        "true on its FailoverApp target",
+    )

@@ -160,9 +160,11 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
         "enableApis",
         "taskSubnets",
         "registryCredentialsArn",
+        "allowUnknownRegion",
     }
     assert target["required"] == ["cloud", "region"]
     assert target["properties"]["simulated"]["type"] == "boolean"
+    assert target["properties"]["allowUnknownRegion"]["type"] == "boolean"
     assert target["properties"]["subnetIds"]["items"]["type"] == "string"
 
     dns = object_type(schema, "DnsArgs")

@@ -1,7 +1,8 @@
 """What every cloud target shares: child names, child options, sizing defaults, once-per-app records.
 
 Child names are a public contract (renaming one replaces the cloud resource):
-``f"{app}-{target.key}-{role}"``, e.g. ``shop-aws-us-east-1-alb``.
+``f"{app}-{target.key}-{role}"``, e.g. ``shop-aws-us-east-1-alb``. Physical names come from
+failoverkit.catalog: the provider's autoname where it fits the cloud's rule, else an explicit short name.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ _ONCE: weakref.WeakKeyDictionary[pulumi.Resource, dict[str, object]] = weakref.W
 def child_name(spec: FailoverSpec, target: Target, role: str) -> str:
     """The logical name of a target's child resource, e.g. ``shop-gcp-us-central1-neg``."""
     return f"{spec.app.name}-{target.key}-{role}"
+
+
+def name_scope() -> str:
+    """What keeps two stacks' explicit physical names apart (failoverkit.catalog): ``<project>/<stack>``."""
+    return f"{pulumi.get_project()}/{pulumi.get_stack()}"
 
 
 def child_opts(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:

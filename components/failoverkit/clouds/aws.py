@@ -25,8 +25,17 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, max_instances, min_instances, once, target_hostname
+from failoverkit.clouds._common import (
+    child_name,
+    child_opts,
+    max_instances,
+    min_instances,
+    name_scope,
+    once,
+    target_hostname,
+)
 from failoverkit.spec import FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -102,12 +111,20 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     def name(role: str) -> str:
         return child_name(spec, target, role)
 
+    # Physical names (failoverkit.catalog.aws): None leaves the autoname where it fits, else a short name.
+    physical = {
+        role: p.name
+        for role, p in catalog.aws.target_names(
+            spec.app.name, target.key, name_scope(), port=spec.app.port, vpc_id=target.vpc_id
+        ).items()
+    }
     opts = child_opts(parent)
     network = _network(spec, target, parent)
     vpc_id = network.vpc_id
 
     alb_sg = aws.ec2.SecurityGroup(
         name("alb-sg"),
+        name=physical["alb-sg"],
         region=region,
         vpc_id=vpc_id,
         description=f"{spec.app.name}: HTTPS and HTTP from anywhere to the load balancer",
@@ -123,6 +140,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
     task_sg = aws.ec2.SecurityGroup(
         name("task-sg"),
+        name=physical["task-sg"],
         region=region,
         vpc_id=vpc_id,
         description=f"{spec.app.name}: app port from the load balancer only",
@@ -139,6 +157,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
 
     alb = aws.lb.LoadBalancer(
         name("alb"),
+        name=physical["alb"],
         region=region,
         load_balancer_type="application",
         internal=False,
@@ -152,6 +171,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
     target_group = aws.lb.TargetGroup(
         name("tg"),
+        name=physical["tg"],
         region=region,
         vpc_id=vpc_id,
         port=spec.app.port,
@@ -203,7 +223,14 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
 
     service = _service(
-        spec, target, parent, network, task_sg, target_group, depends_on=[https, http, *network.task_routes_ready]
+        spec,
+        target,
+        parent,
+        physical,
+        network,
+        task_sg,
+        target_group,
+        depends_on=[https, http, *network.task_routes_ready],
     )
     return Endpoint(
         target=target,
@@ -398,6 +425,7 @@ def _service(
     spec: FailoverSpec,
     target: Target,
     parent: pulumi.Resource,
+    physical: dict[str, str | None],
     network: _Network,
     task_sg: aws.ec2.SecurityGroup,
     target_group: aws.lb.TargetGroup,
@@ -411,11 +439,17 @@ def _service(
         return child_name(spec, target, role)
 
     logs = aws.cloudwatch.LogGroup(
-        name("logs"), region=region, retention_in_days=LOG_RETENTION_DAYS, tags=tags, opts=opts
+        name("logs"),
+        name=physical["logs"],
+        region=region,
+        retention_in_days=LOG_RETENTION_DAYS,
+        tags=tags,
+        opts=opts,
     )
-    # IAM is global: no region. Autonamed, so two regions' roles never collide.
+    # IAM is global: no region. Autonamed (or named with the region in it), so two regions' roles never collide.
     role = aws.iam.Role(
         name("execution-role"),
+        name=physical["execution-role"],
         assume_role_policy=json.dumps(
             {
                 "Version": "2012-10-17",
@@ -457,6 +491,7 @@ def _service(
         )
     cluster = aws.ecs.Cluster(
         name("cluster"),
+        name=physical["cluster"],
         region=region,
         # Container Insights bills its metrics as CloudWatch custom metrics: off, the ECS basics stay free.
         settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value="disabled")],
@@ -466,7 +501,7 @@ def _service(
     task = aws.ecs.TaskDefinition(
         name("task"),
         region=region,
-        family=name("task"),
+        family=name("task"),  # verbatim: catalog.aws.TASK_FAMILY
         cpu=TASK_CPU,
         memory=TASK_MEMORY,
         network_mode="awsvpc",
@@ -481,6 +516,7 @@ def _service(
     )
     service = aws.ecs.Service(
         name("service"),
+        name=physical["service"],
         region=region,
         cluster=cluster.arn,
         task_definition=task.arn,

@@ -33,8 +33,9 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as azure
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, max_instances, min_instances, once
+from failoverkit.clouds._common import child_name, child_opts, max_instances, min_instances, name_scope, once
 from failoverkit.spec import FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -42,14 +43,6 @@ CPU = 0.5
 MEMORY = "1Gi"
 """Container Apps consumption sizes come in fixed pairs; 0.5 vCPU goes with 1 GiB."""
 LOG_RETENTION_DAYS = 30
-NAME_LIMIT = 32
-"""Container Apps names (apps, environments, certificates): at most 32 characters, no '--'."""
-
-
-def azure_name(app_name: str, suffix: str = "") -> str:
-    """``app_name`` plus ``-suffix``, cut to fit NAME_LIMIT (spec.py guarantees a leading letter and no '--')."""
-    tail = f"-{suffix}" if suffix else ""
-    return app_name[: NAME_LIMIT - len(tail)].rstrip("-") + tail
 
 
 def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
@@ -62,12 +55,16 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     def name(role: str) -> str:
         return child_name(spec, target, role)
 
-    group = azure.resources.ResourceGroup(name("rg"), location=location, tags=tags, opts=opts)
-    # Names inside the target's own resource group can be plain: nothing else lives there.
+    # Physical names (failoverkit.catalog.azure): the group is autonamed where it fits; names inside the
+    # target's own group can be plain (the app's name and a suffix): nothing else lives there.
+    physical = {role: p.name for role, p in catalog.azure.target_names(app.name, target.key, name_scope()).items()}
+    group = azure.resources.ResourceGroup(
+        name("rg"), resource_group_name=physical["rg"], location=location, tags=tags, opts=opts
+    )
     workspace = azure.operationalinsights.Workspace(
         name("logs"),
         resource_group_name=group.name,
-        workspace_name=azure_name(app.name, "logs"),
+        workspace_name=physical["logs"],
         location=location,
         sku=azure.operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
         retention_in_days=LOG_RETENTION_DAYS,
@@ -82,7 +79,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     environment = azure.app.ManagedEnvironment(
         name("env"),
         resource_group_name=group.name,
-        environment_name=azure_name(app.name, "env"),
+        environment_name=physical["env"],
         location=location,
         app_logs_configuration=azure.app.AppLogsConfigurationArgs(
             destination="log-analytics",
@@ -114,7 +111,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         return azure.app.ContainerApp(
             name("app"),
             resource_group_name=group.name,
-            container_app_name=azure_name(app.name),
+            container_app_name=physical["app"],
             location=location,
             managed_environment_id=environment.id,
             configuration=azure.app.ConfigurationArgs(
@@ -147,7 +144,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
             name("cert"),
             resource_group_name=group.name,
             environment_name=environment.name,
-            managed_certificate_name=azure_name(app.name, "cert"),
+            managed_certificate_name=physical["cert"],
             location=location,
             properties=azure.app.ManagedCertificatePropertiesArgs(
                 subject_name=spec.hostname, domain_control_validation="TXT"

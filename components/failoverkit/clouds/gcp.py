@@ -29,8 +29,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_gcp as gcp
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, max_instances, once
+from failoverkit.clouds._common import child_name, child_opts, max_instances, name_scope, once
 from failoverkit.spec import Cloud, DnsProvider, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -98,11 +99,14 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     def name(role: str) -> str:
         return child_name(spec, target, role)
 
+    physical = _physical_names(spec, target)
+
     def probe_get() -> gcp.cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs:
         return gcp.cloudrunv2.ServiceTemplateContainerStartupProbeHttpGetArgs(path=app.health_path, port=app.port)
 
     service = gcp.cloudrunv2.Service(
         name("run"),
+        name=physical["run"],
         location=target.region,
         deletion_protection=False,  # so `pulumi destroy` works
         # Traffic arrives through the load balancer only; the run.app URL is not a second front door.
@@ -157,6 +161,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         public.append(invoker)
     neg = gcp.compute.RegionNetworkEndpointGroup(
         name("neg"),
+        name=physical["neg"],
         region=target.region,
         network_endpoint_type="SERVERLESS",
         cloud_run=gcp.compute.RegionNetworkEndpointGroupCloudRunArgs(service=service.name),
@@ -165,33 +170,45 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     # Serverless NEGs take no load-balancer health check: DNS health checks watch this target end to end.
     backend = gcp.compute.BackendService(
         name("backend"),
+        name=physical["backend"],
         load_balancing_scheme="EXTERNAL_MANAGED",
         protocol="HTTPS",
         backends=[gcp.compute.BackendServiceBackendArgs(group=neg.id)],
         log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0),
         opts=opts,
     )
-    url_map = gcp.compute.URLMap(name("url-map"), default_service=backend.id, opts=opts)
+    url_map = gcp.compute.URLMap(name("url-map"), name=physical["url-map"], default_service=backend.id, opts=opts)
     cert_map = _certificate_map(spec, target, zone, parent, apis)
     tls_policy = once(
         parent,
         "gcp-tls-policy",
         lambda: gcp.compute.SSLPolicy(
-            f"{app.name}-gcp-tls-policy", profile=TLS_PROFILE, min_tls_version=MIN_TLS_VERSION, opts=opts
+            f"{app.name}-gcp-tls-policy",
+            name=catalog.gcp.app_names(app.name, name_scope())["tls-policy"].name,
+            profile=TLS_PROFILE,
+            min_tls_version=MIN_TLS_VERSION,
+            opts=opts,
         ),
     )
     https_proxy = gcp.compute.TargetHttpsProxy(
         name("https-proxy"),
+        name=physical["https-proxy"],
         url_map=url_map.id,
         certificate_map=cert_map.id.apply(lambda i: f"//certificatemanager.googleapis.com/{i}"),
         ssl_policy=tls_policy.id,
         opts=opts,
     )
     address = gcp.compute.GlobalAddress(
-        name("ip"), address_type="EXTERNAL", ip_version="IPV4", labels=labels, opts=opts
+        name("ip"),
+        name=physical["ip"],
+        address_type="EXTERNAL",
+        ip_version="IPV4",
+        labels=labels,
+        opts=opts,
     )
     https_rule = gcp.compute.GlobalForwardingRule(
         name("https-rule"),
+        name=physical["https-rule"],
         target=https_proxy.id,
         ip_address=address.id,
         ip_protocol="TCP",
@@ -203,14 +220,18 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
 
     redirect_map = gcp.compute.URLMap(
         name("redirect-map"),
+        name=physical["redirect-map"],
         default_url_redirect=gcp.compute.URLMapDefaultUrlRedirectArgs(
             https_redirect=True, strip_query=False, redirect_response_code="MOVED_PERMANENTLY_DEFAULT"
         ),
         opts=opts,
     )
-    http_proxy = gcp.compute.TargetHttpProxy(name("http-proxy"), url_map=redirect_map.id, opts=opts)
+    http_proxy = gcp.compute.TargetHttpProxy(
+        name("http-proxy"), name=physical["http-proxy"], url_map=redirect_map.id, opts=opts
+    )
     http_rule = gcp.compute.GlobalForwardingRule(
         name("http-rule"),
+        name=physical["http-rule"],
         target=http_proxy.id,
         ip_address=address.id,
         ip_protocol="TCP",
@@ -230,17 +251,25 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     )
 
 
+def _physical_names(spec: FailoverSpec, target: Target) -> dict[str, str | None]:
+    """By role (failoverkit.catalog.gcp): None leaves the provider's autoname where it fits, else a short name."""
+    names = catalog.gcp.target_names(spec.app.name, target.key, name_scope(), hostname=spec.hostname)
+    return {role: p.name for role, p in names.items()}
+
+
 def _certificate_map(
     spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource, apis: Sequence[pulumi.Resource]
 ) -> gcp.certificatemanager.CertificateMap:
     """A certificate map serving a Google-managed certificate for the shared hostname, DNS-authorised."""
     labels = workload_tags(spec.app)
     opts = child_opts(parent, depends_on=apis)
+    physical = _physical_names(spec, target)
 
     def authorize() -> tuple[gcp.certificatemanager.DnsAuthorization, pulumi.Resource]:
         # One authorisation per project and hostname serves every GCP target: written once.
         auth = gcp.certificatemanager.DnsAuthorization(
             f"{spec.app.name}-gcp-dns-auth",
+            name=catalog.gcp.app_names(spec.app.name, name_scope(), hostname=spec.hostname)["dns-auth"].name,
             domain=spec.hostname,
             location="global",
             type="FIXED_RECORD",
@@ -260,15 +289,19 @@ def _certificate_map(
     auth, dns_record = once(parent, "gcp-dns-authorization", authorize)
     cert = gcp.certificatemanager.Certificate(
         child_name(spec, target, "cert"),
+        name=physical["cert"],
         location="global",
         scope="DEFAULT",
         managed=gcp.certificatemanager.CertificateManagedArgs(domains=[spec.hostname], dns_authorizations=[auth.id]),
         labels=labels,
         opts=child_opts(parent, depends_on=[dns_record, *apis]),
     )
-    cert_map = gcp.certificatemanager.CertificateMap(child_name(spec, target, "cert-map"), labels=labels, opts=opts)
+    cert_map = gcp.certificatemanager.CertificateMap(
+        child_name(spec, target, "cert-map"), name=physical["cert-map"], labels=labels, opts=opts
+    )
     gcp.certificatemanager.CertificateMapEntry(
         child_name(spec, target, "cert-map-entry"),
+        name=physical["cert-map-entry"],
         map=cert_map.name,
         hostname=spec.hostname,
         certificates=[cert.id],
@@ -278,6 +311,7 @@ def _certificate_map(
     # PRIMARY answers clients that send no SNI or an IP (health checkers dialling the static IP).
     gcp.certificatemanager.CertificateMapEntry(
         child_name(spec, target, "cert-map-primary"),
+        name=physical["cert-map-primary"],
         map=cert_map.name,
         matcher="PRIMARY",
         certificates=[cert.id],

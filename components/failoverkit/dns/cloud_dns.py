@@ -29,7 +29,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_gcp as gcp
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
+from failoverkit.clouds._common import name_scope
 from failoverkit.clouds.gcp import project_apis
 from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import absolute, backend_name, child_opts, ordered, tag_text
@@ -125,6 +127,7 @@ class CloudDnsFailover(pulumi.ComponentResource):
         check = gcp.compute.HealthCheck(
             backend_name(spec, "dns-health"),
             gcp.compute.HealthCheckArgs(
+                name=catalog.gcp.app_names(spec.app.name, name_scope())["dns-health"].name,
                 description=f"{spec.app.name} DNS failover health ({tag_text(spec)})",
                 check_interval_sec=int(hc.interval_seconds),
                 timeout_sec=int(hc.timeout_seconds),

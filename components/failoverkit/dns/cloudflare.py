@@ -23,6 +23,7 @@ import pulumi
 import pulumi_cloudflare as cloudflare
 from pulumi.runtime.config import get_config, is_config_secret
 
+from failoverkit import catalog
 from failoverkit.budget import CLOUDFLARE_RETRIES
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.dns import FailoverRecord
@@ -143,7 +144,7 @@ class CloudflareFailover(pulumi.ComponentResource):
                     child_name(spec, e.target, "cf-pool"),
                     cloudflare.LoadBalancerPoolArgs(
                         account_id=self.account_id,
-                        name=f"{spec.app.name}-{e.target.key}",
+                        name=catalog.cloudflare.pool_name(spec.app.name, e.target.key),
                         origins=[
                             cloudflare.LoadBalancerPoolOriginArgs(
                                 name=e.target.key,

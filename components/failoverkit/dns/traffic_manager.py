@@ -18,12 +18,12 @@ the failover, with the profile's TTL.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 import pulumi
 import pulumi_azure_native as azure
 
+from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import backend_name, child_name, child_opts, ordered, relative_name
@@ -37,10 +37,9 @@ def profile_dns_name(spec: FailoverSpec) -> str:
     """The profile's relative DNS name, unique in trafficmanager.net: ``<app>-<8 hex of the hostname>``.
 
     Derived from the hostname so two stacks serving different hostnames never collide, and stable so the
-    CNAME never has to move.
+    CNAME never has to move (catalog.azure holds the name and its rule).
     """
-    digest = hashlib.sha256(spec.hostname.encode()).hexdigest()[:8]
-    return f"{spec.app.name}-{digest}"
+    return catalog.azure.traffic_manager_profile_name(spec.app.name, spec.hostname)
 
 
 def _cname(kind_value: list[str]) -> azure.dns.CnameRecordArgs | None:
