@@ -184,13 +184,19 @@ def project_program(project_dir: Path) -> Callable[[], None]:
     return program
 
 
+def stack_config_file(project_dir: Path, stack: str) -> Path:
+    """``Pulumi.<stack>.yaml`` in the project's ``stackConfigDir`` (default: the project directory)."""
+    config_dir = project_dir / str(project_settings(project_dir).get("stackConfigDir") or ".")
+    return config_dir / f"Pulumi.{stack}.yaml"
+
+
 def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None) -> Any:
     """Create or select ``stack`` of the project in ``project_dir``, its program run inline."""
     from pulumi import automation as auto
 
     project = project_settings(project_dir)
-    config_dir = project_dir / str(project.get("stackConfigDir") or ".")
-    config_file = config_dir / f"Pulumi.{stack}.yaml"
+    config_file = stack_config_file(project_dir, stack)
+    config_dir = config_file.parent
     if not config_file.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
         raise EngineError(f"unknown stack {stack!r}: no {config_file}; stacks: {', '.join(known) or 'none'}")
