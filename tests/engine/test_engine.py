@@ -90,9 +90,7 @@ def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_proje
     assert "3 deleted" in down.stdout
     # The engine's closing hint ("... still maintained ... run `pulumi stack rm`") would be false here.
     assert "pulumi stack rm" not in down.stdout and "still maintained" not in down.stdout, down.stdout
-    assert (
-        "stack 'local-tiny' deleted its resources and was removed with its history and engine state" in down.stdout
-    )
+    assert "stack 'local-tiny' deleted its resources and was removed with its history and engine state" in down.stdout
     assert "its config stays in stacks/Pulumi.local-tiny.yaml" in down.stdout
     assert not checkpoint.exists(), "destroy must remove the stack from the backend"
     assert not settings.root.exists(), f"destroy of the last stack must leave nothing: {list(settings.root.rglob('*'))}"
