@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from failoverkit.engine import PINNED_VERSION, EngineSettings, engine_cache_dir, version_tuple
+from failoverkit.engine import PINNED_VERSION, EngineSettings, engine_cache_dir, has_engine_parts, version_tuple
 
 pytestmark = pytest.mark.engine
 
@@ -60,6 +60,11 @@ def test_engine_is_the_pinned_version(engine_root: Path) -> None:
         assert version >= version_tuple(PINNED_VERSION), f"pulumi on PATH is older than the pin: {out.stdout}"
     plugin = engine_root / "bin" / "pulumi-resource-pulumi-python"
     assert plugin.is_file() and os.access(plugin, os.X_OK), "the Python dynamic-provider plugin must sit beside it"
+    # The standard CLI runs Python and YAML programs here: both language hosts beside it (or on PATH).
+    assert has_engine_parts(engine_root / "bin")
+    for host in ("pulumi-language-python", "pulumi-language-yaml"):
+        found = engine_root / "bin" / host
+        assert not found.is_file() or os.access(found, os.X_OK), host
 
 
 def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_project: Path) -> None:
