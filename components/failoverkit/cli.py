@@ -8,6 +8,7 @@ failoverkit drill --stack NAME [--fault crash|hang|unhealthy|slow] [--target T] 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -15,6 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from failoverkit.errors import ConfigError, FailoverKitError
+
+STACK_RM_HINT = (
+    "The resources in the stack have been deleted, but the history and configuration",
+    "If you want to remove the stack completely, run `pulumi stack rm",
+)
+"""The engine's closing lines after a destroy: untrue here, `failoverkit destroy` removes the stack itself."""
 
 ENGINE_OPERATIONS = {
     "up": "deploy the stack (create or update its resources)",
@@ -81,6 +88,8 @@ def run_engine_operation(args: argparse.Namespace) -> int:
     out = sys.stdout
 
     def stream(line: str) -> None:
+        if args.operation == "destroy" and any(hint in line for hint in STACK_RM_HINT):
+            return
         out.write(line if line.endswith("\n") else line + "\n")
         out.flush()
 
@@ -107,6 +116,13 @@ def run_engine_operation(args: argparse.Namespace) -> int:
         # The engine already streamed its diagnostics; say briefly what failed.
         print(f"failoverkit {args.operation}: stack {args.stack!r} failed ({_first_error(exc)})", file=sys.stderr)
         return 1
+    if args.operation == "destroy":
+        print(
+            f"failoverkit destroy: stack {args.stack!r} deleted its resources and was removed with its history "
+            f"and engine state in {time.monotonic() - started:.1f} s; its config stays in "
+            f"{os.path.relpath(engine.stack_config_file(project_dir, args.stack), project_dir)}"
+        )
+        return 0
     print(f"failoverkit {args.operation}: stack {args.stack!r} done in {time.monotonic() - started:.1f} s")
     return 0
 

@@ -53,15 +53,25 @@ def _version_of(binary: Path) -> str:
     return out.stdout.strip()
 
 
+ENGINE_PARTS = ("pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-yaml")
+"""What the standard CLI needs beside ``pulumi`` here: Python dynamic providers, Python and YAML programs."""
+
+
+def has_engine_parts(bin_dir: Path) -> bool:
+    """Every one of ENGINE_PARTS is in ``bin_dir`` or on PATH (as scripts/setup-engine decides)."""
+    return all((bin_dir / part).is_file() or shutil.which(part) for part in ENGINE_PARTS)
+
+
 def find_engine() -> Path:
-    """The directory whose ``bin/pulumi`` is the pinned engine (or a newer one on PATH).
+    """The directory whose ``bin/pulumi`` is the pinned engine (or a newer, complete one on PATH).
 
     Raises EngineError saying how to get one when there is none.
     """
     on_path = shutil.which("pulumi")
     if on_path:
         binary = Path(on_path).resolve()
-        if version_tuple(_version_of(binary)) >= version_tuple(PINNED_VERSION):
+        newer = version_tuple(_version_of(binary)) >= version_tuple(PINNED_VERSION)
+        if newer and has_engine_parts(binary.parent):
             return binary.parent.parent
     cached = engine_cache_dir() / "bin" / "pulumi"
     if cached.is_file() and version_tuple(_version_of(cached)) == version_tuple(PINNED_VERSION):
@@ -184,13 +194,19 @@ def project_program(project_dir: Path) -> Callable[[], None]:
     return program
 
 
+def stack_config_file(project_dir: Path, stack: str) -> Path:
+    """``Pulumi.<stack>.yaml`` in the project's ``stackConfigDir`` (default: the project directory)."""
+    config_dir = project_dir / str(project_settings(project_dir).get("stackConfigDir") or ".")
+    return config_dir / f"Pulumi.{stack}.yaml"
+
+
 def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None) -> Any:
     """Create or select ``stack`` of the project in ``project_dir``, its program run inline."""
     from pulumi import automation as auto
 
     project = project_settings(project_dir)
-    config_dir = project_dir / str(project.get("stackConfigDir") or ".")
-    config_file = config_dir / f"Pulumi.{stack}.yaml"
+    config_file = stack_config_file(project_dir, stack)
+    config_dir = config_file.parent
     if not config_file.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in config_dir.glob("Pulumi.*.yaml"))
         raise EngineError(f"unknown stack {stack!r}: no {config_file}; stacks: {', '.join(known) or 'none'}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -32,3 +33,69 @@ def run_cli(
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+# --- the standard CLI (`pulumi ...`), as a user runs it -------------------------------------------------------
+
+LOCAL_PASSPHRASE = "failoverkit-local-dev-only"
+
+
+def pulumi_env(sandbox: Path) -> dict[str, str]:
+    """Test hygiene only: the engine's home (plugins, credentials) inside ``sandbox``, no update check.
+
+    Everything else (PATH, backend, passphrase) comes from the README's own `export` lines.
+    """
+    return {"PULUMI_HOME": str(sandbox / ".pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK": "true"}
+
+
+def readme_block(marker: str) -> list[str]:
+    """The command lines of the README's ```sh block right after ``<!-- marker -->``."""
+    text = (REPO / "README.md").read_text()
+    _, found, after = text.partition(f"<!-- {marker} -->")
+    assert found, f"README.md has no <!-- {marker} --> block"
+    block = after.split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+class Shell:
+    """Runs README lines one at a time as a user's shell would: `export` and `cd` carry over to the next line."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd = cwd
+        self.env = {**os.environ, **env}
+
+    def run(self, line: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        state = Path(self.env.get("TMPDIR", "/tmp")) / f"readme-shell-{os.getpid()}"
+        script = f'{line}\nrc=$?\n{{ printf "%s\\0" "$PWD"; env -0; }} > "{state}"\nexit $rc\n'
+        result = subprocess.run(
+            ["bash", "-c", script],
+            cwd=self.cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        if state.is_file():
+            cwd, *pairs = state.read_text().split("\0")
+            state.unlink()
+            self.cwd = Path(cwd)
+            self.env = dict(p.split("=", 1) for p in pairs if "=" in p)
+        return result
+
+
+def make_sandbox(root: Path) -> Path:
+    """A copy of the repo's projects, stacks, engine pins and scripts that shares its environments.
+
+    `.venv`, `components` and `policies` are links to the repo's own (installing into them is what the
+    commands under test do, e.g. the plugin's `pip install -e .`), so nothing is installed twice.
+    """
+    root.mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py", "constraints.txt"):
+        shutil.copy(REPO / name, root / name)
+    for name in ("stacks", "scripts", "engine", "examples"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns(".failoverkit", "sdks"))
+    for name in (".venv", "components", "policies"):
+        (root / name).symlink_to(REPO / name)
+    return root

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from failoverkit.engine import PINNED_VERSION, EngineSettings, engine_cache_dir, version_tuple
+from failoverkit.engine import PINNED_VERSION, EngineSettings, engine_cache_dir, has_engine_parts, version_tuple
 
 pytestmark = pytest.mark.engine
 
@@ -60,6 +60,11 @@ def test_engine_is_the_pinned_version(engine_root: Path) -> None:
         assert version >= version_tuple(PINNED_VERSION), f"pulumi on PATH is older than the pin: {out.stdout}"
     plugin = engine_root / "bin" / "pulumi-resource-pulumi-python"
     assert plugin.is_file() and os.access(plugin, os.X_OK), "the Python dynamic-provider plugin must sit beside it"
+    # The standard CLI runs Python and YAML programs here: both language hosts beside it (or on PATH).
+    assert has_engine_parts(engine_root / "bin")
+    for host in ("pulumi-language-python", "pulumi-language-yaml"):
+        found = engine_root / "bin" / host
+        assert not found.is_file() or os.access(found, os.X_OK), host
 
 
 def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_project: Path) -> None:
@@ -88,6 +93,10 @@ def test_lifecycle_of_component_and_dynamic_resource(failoverkit_cli, tiny_proje
     down = failoverkit_cli("destroy", *base, "--yes")
     assert down.returncode == 0, down.stdout + down.stderr
     assert "3 deleted" in down.stdout
+    # The engine's closing hint ("... still maintained ... run `pulumi stack rm`") would be false here.
+    assert "pulumi stack rm" not in down.stdout and "still maintained" not in down.stdout, down.stdout
+    assert "stack 'local-tiny' deleted its resources and was removed with its history and engine state" in down.stdout
+    assert "its config stays in stacks/Pulumi.local-tiny.yaml" in down.stdout
     assert not checkpoint.exists(), "destroy must remove the stack from the backend"
     assert not settings.root.exists(), f"destroy of the last stack must leave nothing: {list(settings.root.rglob('*'))}"
     assert (tiny_project / "stacks" / "Pulumi.local-tiny.yaml").is_file(), "destroy must keep the user's stack config"

@@ -101,7 +101,8 @@ def test_entry_point_hosts_failover_app_under_the_package_name(plugin: ModuleTyp
 def test_plugin_manifest_runs_python_with_requirements_that_install_the_package() -> None:
     manifest = yaml.safe_load((COMPONENTS_DIR / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"]["name"] == "python"
-    assert manifest["runtime"]["options"] == {"toolchain": "pip", "virtualenv": "venv"}
+    # The kit's own environment (the repo's .venv): one install serves Python programs and the plugin.
+    assert manifest["runtime"]["options"] == {"toolchain": "pip", "virtualenv": "../.venv"}
     requirements = [
         line.strip()
         for line in (COMPONENTS_DIR / "requirements.txt").read_text().splitlines()
