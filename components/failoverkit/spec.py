@@ -834,9 +834,13 @@ def _planned_names(
         hostname,
         clouds=[t.cloud.value for t in clouds],
         route53_keys=keys if DnsProvider.ROUTE53 in providers else (),
+        traffic_manager_keys=keys if DnsProvider.TRAFFIC_MANAGER in providers else (),
     )
     by_key = {t.key: t for t in clouds}
-    out += [(by_key.get(what.removeprefix("route53-")), what, p) for what, p in records.items()]
+    out += [
+        (by_key.get(what.removeprefix("route53-").removeprefix("traffic-manager-")), what, p)
+        for what, p in records.items()
+    ]
     return out
 
 

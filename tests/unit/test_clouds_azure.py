@@ -86,7 +86,7 @@ def test_workspace_name_is_new_for_every_resource_group(infra: Infra) -> None:
     group = infra.named("shop-azure-eastus2-rg")
     assert suffix.inputs["keepers"] == {"resourceGroup": group.outputs["name"]}, "a new group, a new random part"
     assert suffix.inputs["length"] >= 8 and suffix.inputs["special"] is False and suffix.inputs["upper"] is False
-    assert workspace.inputs["workspaceName"] == f"shop-azure-eastus2-logs-{suffix.outputs['result']}"
+    assert workspace.inputs["workspaceName"] == f"shop-logs-{suffix.outputs['result']}"
 
 
 @pytest.mark.parametrize("region", ["eastus2", "australiasoutheast", "germanywestcentral"])
