@@ -95,9 +95,6 @@ class TargetArgs(TypedDict, total=False):
     """AWS only: deploy into this existing VPC instead of creating one."""
     subnet_ids: Sequence[str]
     """AWS only, with ``vpc_id``: public subnets (at least two AZs) for the load balancer and tasks."""
-    certificate_binding: str
-    """Azure only: ``sni`` (default) binds the hostname to its managed certificate; ``disabled`` adds the
-    hostname unbound, for the first ``pulumi up`` of a new Azure target (see clouds/azure.py)."""
     image: str
     """GCP only: the image this target's Cloud Run service runs instead of ``app.image``, e.g. its copy in Artifact
     Registry (``us-central1-docker.pkg.dev/<project>/<repo>/shop:1.4.2``). Default: ``app.image``."""
@@ -203,8 +200,6 @@ class Target:
     address: str | None = None
     vpc_id: str | None = None
     subnet_ids: tuple[str, ...] = ()
-    certificate_binding: str = "sni"
-    """Azure only: ``sni`` or ``disabled`` (first deployment of a new target)."""
     image: str | None = None
     """GCP only: the image to run instead of ``app.image``."""
     invoker_iam_disabled: bool = True
@@ -279,7 +274,6 @@ REGION_RE = {
 }
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8,17}$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8,17}$")
-CERTIFICATE_BINDINGS = ("sni", "disabled")
 TASK_SUBNETS = ("private", "public")
 SECRET_ARN_RE = re.compile(r"^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 DEFAULT_PORT = 8080
@@ -468,12 +462,13 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         if not (isinstance(subnet, str) and SUBNET_ID_RE.match(subnet)):
             r.problem("subnet_ids", f"must hold subnet ids like subnet-0a1b2c3d, got {subnet!r}")
             break
-    binding = r.string("certificate_binding", default="sni") or "sni"
     if r.get("certificate_binding") is not None:
-        if cloud is not Cloud.AZURE:
-            r.problem("certificate_binding", f"applies only to azure targets, this target is {cloud.value}")
-        elif binding not in CERTIFICATE_BINDINGS:
-            r.problem("certificate_binding", f"must be one of {' | '.join(CERTIFICATE_BINDINGS)}, got {binding!r}")
+        # The two-phase binding of Azure's managed certificate is gone: say so rather than "unknown key".
+        r.problem(
+            "certificate_binding",
+            f"is no longer used, got {r.get('certificate_binding')!r}: the Azure certificate is now issued by "
+            "ACME DNS-01 and bound in the first `pulumi up`; delete the key",
+        )
     task_subnets, registry_credentials_arn = _parse_aws_options(r, cloud, vpc_id)
     return Target(
         cloud,
@@ -483,7 +478,6 @@ def _parse_target(r: _Reader, priority: int) -> Target | None:
         address,
         vpc_id,
         tuple(subnet_ids),
-        binding,
         task_subnets=task_subnets,
         registry_credentials_arn=registry_credentials_arn,
         **_gcp_options(r, cloud),
@@ -765,10 +759,10 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             f"app.name: an azure target needs a name that starts with a letter and has no '--', got {app.name!r}"
         )
     if len(azure) > 1:
-        # Each Azure managed certificate validates through its own token at _dnsauth.<hostname>: one fits.
+        # The kit binds the hostname in one Container Apps environment; two were never verified.
         problems.append(
-            f"targets[{azure[1].priority}]: at most one azure target per hostname (its managed certificate's "
-            f"_dnsauth TXT record is single-valued), got {', '.join(t.placement for t in azure)}"
+            f"targets[{azure[1].priority}]: at most one azure target per hostname (the kit binds the hostname "
+            f"in one Container Apps environment), got {', '.join(t.placement for t in azure)}"
         )
     reserved = cloud_run_reserved(app.health_path)
     if reserved and root.get("app") is not None and any(t.cloud is Cloud.GCP for t in targets):
@@ -840,9 +834,13 @@ def _planned_names(
         hostname,
         clouds=[t.cloud.value for t in clouds],
         route53_keys=keys if DnsProvider.ROUTE53 in providers else (),
+        traffic_manager_keys=keys if DnsProvider.TRAFFIC_MANAGER in providers else (),
     )
     by_key = {t.key: t for t in clouds}
-    out += [(by_key.get(what.removeprefix("route53-")), what, p) for what, p in records.items()]
+    out += [
+        (by_key.get(what.removeprefix("route53-").removeprefix("traffic-manager-")), what, p)
+        for what, p in records.items()
+    ]
     return out
 
 

@@ -265,9 +265,8 @@ def test_managed_certificate_for_the_hostname_is_authorised_through_dns(infra: I
     auth = infra.assert_has_resource(
         "gcp:certificatemanager/dnsAuthorization:DnsAuthorization", {"domain": HOSTNAME, "location": "global"}
     )
-    record = infra.assert_has_resource(
-        FAKE_RECORD_TYPE, {"recordName": f"_acme-challenge.{HOSTNAME}.", "recordType": "CNAME"}
-    )
+    (wanted,) = auth.outputs["dnsResourceRecords"]
+    record = infra.assert_has_resource(FAKE_RECORD_TYPE, {"recordName": wanted["name"], "recordType": "CNAME"})
     cert = infra.assert_has_resource(
         "gcp:certificatemanager/certificate:Certificate",
         {"managed": {"domains": [HOSTNAME], "dnsAuthorizations": [auth.id]}},

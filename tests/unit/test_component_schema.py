@@ -155,7 +155,6 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
         "address",
         "vpcId",
         "subnetIds",
-        "certificateBinding",
         "image",
         "invokerIamDisabled",
         "enableApis",

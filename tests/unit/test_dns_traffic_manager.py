@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
+from assertions import Infra
 from dns_testkit import config, make_spec, run_backend
 from failoverkit.dns.traffic_manager import profile_dns_name
 from failoverkit.errors import ConfigError
@@ -14,6 +16,14 @@ PROFILE = "azure-native:trafficmanager:Profile"
 ENDPOINT = "azure-native:trafficmanager:Endpoint"
 RECORDSET = "azure-native:dns:RecordSet"
 TRI = ["aws/us-east-1", "azure/westeurope", "gcp/us-central1"]
+
+
+def is_ip(target: str) -> bool:
+    try:
+        ipaddress.ip_address(target)
+    except ValueError:
+        return False
+    return True
 
 
 def test_profile_priority_routing_and_monitor(recorder: Any) -> None:
@@ -36,6 +46,10 @@ def test_profile_priority_routing_and_monitor(recorder: Any) -> None:
                 "intervalInSeconds": 10,
                 "timeoutInSeconds": 5,
                 "toleratedNumberOfFailures": 2,  # failureThreshold 3 = 2 tolerated + the failing one
+                # "Traffic Manager endpoint monitoring", custom header settings: a host header routes the probe
+                # in a multi-tenant front end; without one it carries the endpoint target's own name (FAQ:
+                # "What host header do endpoint health checks use?"), which every origin answers.
+                "customHeaders": [{"name": "host", "value": "shop.example.com"}],
             },
         },
     )
@@ -52,12 +66,56 @@ def test_one_external_endpoint_per_target_with_unique_priorities(recorder: Any) 
     assert by_priority[1].name == "shop-aws-us-east-1-tm-endpoint"
     assert by_priority[1].inputs["target"] == "shop-us-east-1-123.us-east-1.elb.amazonaws.com"
     assert by_priority[2].inputs["target"] == "shop-westeurope.azurecontainerapps.io"
-    assert by_priority[3].inputs["target"] == "34.1.2.10"
+    assert by_priority[3].inputs["target"] == "gcp-us-central1.shop.example.com"
     for r in by_priority.values():
         assert r.inputs["endpointType"] == "ExternalEndpoints"
         assert r.inputs["type"] == "Microsoft.Network/trafficManagerProfiles/externalEndpoints"
         assert r.inputs["profileName"] == profile_dns_name(spec)
         assert r.inputs["endpointStatus"] == "Enabled"
+
+
+def test_every_endpoint_is_a_dns_name_when_a_target_is_an_ip(recorder: Any) -> None:
+    # Traffic Manager FAQ, "Can I use different endpoint addressing types within a single profile?": no, except
+    # IPv4 with IPv6 under MultiValue routing. A GCP origin is an IP; ALB and Container Apps are names.
+    spec = make_spec("traffic-manager", ["aws/us-east-1", "gcp/us-central1"])
+    infra, _ = run_backend(recorder, spec)
+    targets = [r.inputs["target"] for r in infra.resources_of(ENDPOINT)]
+    assert not any(is_ip(t) for t in targets), targets
+    # The GCP origin's own A record is what the endpoint names, and the endpoint waits for it.
+    origin = infra.assert_has_resource(
+        RECORDSET,
+        {
+            "relativeRecordSetName": "gcp-us-central1.shop",
+            "recordType": "A",
+            "aRecords": [{"ipv4Address": "34.1.1.10"}],
+        },
+    )
+    gcp = infra.named("shop-gcp-us-central1-tm-endpoint")
+    assert gcp.inputs["target"] == "gcp-us-central1.shop.example.com"
+    assert origin.urn in gcp.dependencies
+    # Hostname origins get a name too (CNAME), and keep their own name as the endpoint target.
+    infra.assert_has_resource(
+        RECORDSET,
+        {
+            "relativeRecordSetName": "aws-us-east-1.shop",
+            "recordType": "CNAME",
+            "cnameRecord": {"cname": "shop-us-east-1-123.us-east-1.elb.amazonaws.com"},
+        },
+    )
+
+
+def test_traffic_manager_stack_with_a_gcp_target_runs(recorder: Any) -> None:
+    # The whole program (real targets and backend): aws + gcp behind Traffic Manager.
+    from failoverkit.app import FailoverApp
+
+    args = config("traffic-manager", ["aws/us-east-1", "gcp/us-central1"], rto=120)
+    infra = Infra(recorder(lambda: FailoverApp("shop", args)))  # type: ignore[arg-type]
+    endpoints = infra.resources_of(ENDPOINT)
+    assert len(endpoints) == 2 and not any(is_ip(r.inputs["target"]) for r in endpoints)
+    ip = infra.named("shop-gcp-us-central1-ip").outputs["address"]
+    infra.assert_has_resource(
+        RECORDSET, {"relativeRecordSetName": "gcp-us-central1.shop", "aRecords": [{"ipv4Address": ip}]}
+    )
 
 
 def test_cname_and_validation_records_in_azure_dns(recorder: Any) -> None:

@@ -46,11 +46,6 @@ def test_default_ttl_is_30_seconds_on_cloud_dns_providers() -> None:
     assert parse_spec(minimal()).dns.ttl_seconds == 30
 
 
-def test_default_certificate_binding_is_sni() -> None:
-    spec = parse_spec(args("aws/us-east-1", "azure/eastus2"))
-    assert spec.targets[1].certificate_binding == "sni"
-
-
 def test_targets_keep_order_and_derive_keys() -> None:
     spec = parse_spec(minimal())
     assert [(t.cloud, t.priority, t.key) for t in spec.targets] == [
@@ -153,18 +148,6 @@ def test_existing_vpc_is_accepted() -> None:
     aws = {"cloud": "aws", "region": "us-east-1", "vpcId": "vpc-0a1b2c3d", "subnetIds": subnets}
     target = parse_spec(args(aws, "gcp/us-central1")).primary
     assert (target.vpc_id, target.subnet_ids) == ("vpc-0a1b2c3d", tuple(subnets))
-
-
-def test_certificate_binding_applies_only_to_azure_targets() -> None:
-    aws = {"cloud": "aws", "region": "us-east-1", "certificateBinding": "disabled"}
-    with pytest.raises(ConfigError, match=r"targets\[0\]\.certificateBinding: applies only to azure targets"):
-        parse_spec(args(aws, "azure/eastus2"))
-
-
-def test_certificate_binding_allows_sni_or_disabled() -> None:
-    azure = {"cloud": "azure", "region": "eastus2", "certificateBinding": "later"}
-    with pytest.raises(ConfigError, match=r"certificateBinding: must be one of sni \| disabled, got 'later'"):
-        parse_spec(args("aws/us-east-1", azure))
 
 
 def test_at_most_one_azure_target() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from failoverkit.catalog._rules import Autoname, NameRule, PlannedName, planned, verbatim
+from failoverkit.catalog._rules import RANDOM_PLACEHOLDER, Autoname, NameRule, PlannedName, planned, verbatim
 
 _NAMING_RULES = "Microsoft Learn, Naming rules and restrictions for Azure resources"
 _LOWER_DNS = r"[a-z](?:[a-z0-9-]*[a-z0-9])?"
@@ -63,16 +63,18 @@ CONTAINER_APP = NameRule(
     unique="resource group",
     source=f"{_NAMING_RULES} (Microsoft.App/containerApps)",
 )
-MANAGED_CERTIFICATE = NameRule(
-    what="Container Apps managed certificate",
-    type="azure-native:app:ManagedCertificate",
-    prop="managedCertificateName",
+CONTAINER_APPS_CERTIFICATE = NameRule(
+    what="Container Apps certificate",
+    type="azure-native:app:Certificate",
+    prop="certificateName",
     min_length=2,
     max_length=32,
     pattern=r"(?!.*--)" + _LOWER_DNS,
     allowed=_LOWER_DNS_WORDS + ", never '--'",
     unique="Container Apps environment",
-    source="not on Microsoft's naming-rules page: the kit keeps it to the container app rule (2-32)",
+    source="not on Microsoft's naming-rules page (\"a lowercase certificate name that's unique within the "
+    'environment": Custom domain names and free managed certificates): the kit keeps it to the container app '
+    "rule (2-32)",
 )
 TRAFFIC_MANAGER_PROFILE = NameRule(
     what="Traffic Manager profile",
@@ -102,7 +104,7 @@ RULES = (
     LOG_ANALYTICS_WORKSPACE,
     MANAGED_ENVIRONMENT,
     CONTAINER_APP,
-    MANAGED_CERTIFICATE,
+    CONTAINER_APPS_CERTIFICATE,
     TRAFFIC_MANAGER_PROFILE,
     TRAFFIC_MANAGER_ENDPOINT,
 )
@@ -184,6 +186,22 @@ def azure_name(app_name: str, suffix: str = "") -> str:
     return app_name[: CONTAINER_APPS_NAME_LIMIT - len(tail)].rstrip("-") + tail
 
 
+WORKSPACE_RANDOM_CHARS = 8
+"""Random characters closing a workspace's name: a new resource group gets a new name (soft delete)."""
+CERTIFICATE_SERIAL_CHARS = 8
+"""Hex characters of the certificate's serial in its name: a renewal gets a new name."""
+
+
+def workspace_name(app: str, random: str = RANDOM_PLACEHOLDER * WORKSPACE_RANDOM_CHARS) -> str:
+    """``<app>-logs-<random>``: a deleted workspace's name stays taken for 14 days, in any resource group."""
+    return f"{azure_name(app, 'logs')}-{random}"
+
+
+def certificate_name(app: str, serial: str = RANDOM_PLACEHOLDER * CERTIFICATE_SERIAL_CHARS) -> str:
+    """``<app>-cert-<serial hash>``, cut to fit: one per issued certificate, so a renewal can rebind first."""
+    return azure_name(app, f"cert-{serial}")
+
+
 def traffic_manager_profile_name(app: str, hostname: str) -> str:
     """``<app>-<8 hex of the hostname>``: unique in trafficmanager.net per hostname, and stable."""
     return f"{app}-{hashlib.sha256(hostname.encode()).hexdigest()[:8]}"
@@ -193,13 +211,14 @@ def target_names(app: str, key: str, scope: str) -> dict[str, PlannedName]:
     """Physical names of an Azure target's named children, by role (``{app}-{key}-{role}`` logical names).
 
     The group is autonamed; inside it (nothing else lives there) names are the app's name plus a suffix.
+    The workspace's and the certificate's end in characters known only at deploy time (placeholders here).
     """
     return {
         "rg": planned(RESOURCE_GROUP, f"{app}-{key}-rg", scope, ("app.name", "region")),
-        "logs": verbatim(LOG_ANALYTICS_WORKSPACE, azure_name(app, "logs"), ("app.name",)),
+        "logs": verbatim(LOG_ANALYTICS_WORKSPACE, workspace_name(app), ("app.name",)),
         "env": verbatim(MANAGED_ENVIRONMENT, azure_name(app, "env"), ("app.name",)),
         "app": verbatim(CONTAINER_APP, azure_name(app), ("app.name",)),
-        "cert": verbatim(MANAGED_CERTIFICATE, azure_name(app, "cert"), ("app.name",)),
+        "cert": verbatim(CONTAINER_APPS_CERTIFICATE, certificate_name(app), ("app.name",)),
     }
 
 

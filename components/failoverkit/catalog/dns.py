@@ -2,8 +2,8 @@
 
 Route 53, Cloud DNS, Azure DNS and Cloudflare all take RFC 1035 names: labels of 1-63 characters and at most
 255 octets on the wire, i.e. 253 characters written without the final dot. The prefixes come from the
-targets (certificate validation, domain verification) and from the Route 53 backend (per-target names and
-its failover chain).
+targets (certificate validation, domain verification, the ACME DNS-01 challenge) and from the Route 53
+and Traffic Manager backends (per-target names; Route 53's failover chain).
 """
 
 from __future__ import annotations
@@ -39,31 +39,46 @@ RECORD_TYPES = {
 ACM_VALIDATION_PREFIX = "_" + "x" * 32
 """ACM's DNS validation record: an underscore and 32 hex characters before the domain (ACM User Guide,
 DNS validation)."""
+GCP_AUTHORIZATION_PREFIX = "_acme-challenge_" + "x" * 16
+"""A PER_PROJECT_RECORD DNS authorization's CNAME: ``_acme-challenge_`` and a per-project suffix (its length
+is Google's; 16 as seen in Google's examples)."""
+ACME_CHALLENGE_PREFIX = "_acme-challenge"
+"""Where an ACME DNS-01 challenge's TXT goes (RFC 8555 section 8.4): the Azure target's certificate."""
 
 
-def record_names(hostname: str, *, clouds: Iterable[str], route53_keys: Iterable[str] = ()) -> dict[str, PlannedName]:
+def record_names(
+    hostname: str,
+    *,
+    clouds: Iterable[str],
+    route53_keys: Iterable[str] = (),
+    traffic_manager_keys: Iterable[str] = (),
+) -> dict[str, PlannedName]:
     """The longest record names the kit writes for ``hostname``, by what they are for.
 
     ``clouds``: the targets' clouds (each validates its certificate through the zone); ``route53_keys``: the
-    target keys, primary first, when Route 53 publishes the failover (a name per target, a chain of nested sets).
+    target keys, primary first, when Route 53 publishes the failover (a name per target, a chain of nested sets);
+    ``traffic_manager_keys``: the same when Traffic Manager does (a name per target).
     """
     found = set(clouds)
     prefixes: dict[str, str] = {}
     if "aws" in found:
         prefixes["acm-validation"] = ACM_VALIDATION_PREFIX
     if "gcp" in found:
-        prefixes["gcp-dns-authorization"] = "_acme-challenge"
+        prefixes["gcp-dns-authorization"] = GCP_AUTHORIZATION_PREFIX
     if "azure" in found:
         prefixes["azure-asuid"] = "asuid"
-        prefixes["azure-dnsauth"] = "_dnsauth"
+        prefixes["azure-acme-challenge"] = ACME_CHALLENGE_PREFIX
     keys = list(route53_keys)
     for key in keys:
         prefixes[f"route53-{key}"] = key
+    for key in traffic_manager_keys:
+        prefixes[f"traffic-manager-{key}"] = key
+    own_names = set(keys) | set(traffic_manager_keys)
     for level in range(1, len(keys) - 1):
         prefixes[f"route53-failover-{level}"] = f"failover-{level}"
     out = {"hostname": verbatim(RECORD_NAME, hostname, ("hostname",))}
     for what, prefix in prefixes.items():
         # A target's own name is its key (cloud and region) under the hostname: a long region can break it.
-        inputs = ("region", "hostname") if prefix in keys else ("hostname",)
+        inputs = ("region", "hostname") if prefix in own_names else ("hostname",)
         out[what] = verbatim(RECORD_NAME, f"{prefix}.{hostname}", inputs)
     return out

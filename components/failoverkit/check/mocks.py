@@ -104,9 +104,12 @@ def plausible_outputs(
         out["project"] = inputs.get("project", "demo-project")
         if typ == "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
             domain = inputs.get("domain", "example.com")
+            # FIXED_RECORD (the global default) asks for _acme-challenge.<domain>; PER_PROJECT_RECORD for a
+            # name of its own per project, _acme-challenge_<suffix>.<domain>.
+            label = "_acme-challenge_" + h[32:48] if inputs.get("type") == "PER_PROJECT_RECORD" else "_acme-challenge"
             out["dnsResourceRecords"] = [
                 {
-                    "name": f"_acme-challenge.{domain}.",
+                    "name": f"{label}.{domain}.",
                     "type": "CNAME",
                     "data": f"{h[:12]}.4.authorize.certificatemanager.goog.",
                 }
@@ -121,6 +124,15 @@ def plausible_outputs(
         out["defaultDomain"] = f"{h[:10]}.{region}.azurecontainerapps.io"
     elif pkg == "cloudflare":
         out["id"] = h[:32]
+    elif pkg == "acme":
+        out["accountKeyPem"] = f"-----BEGIN EC PRIVATE KEY-----\n{h}\n-----END EC PRIVATE KEY-----\n"
+        out["certificateSerial"] = h[:32]
+        out["certificateP12"] = hashlib.sha256(h.encode()).hexdigest() * 8  # stands in for base64 PKCS#12
+        out["certificateDomain"] = inputs.get("commonName")
+    elif pkg == "random":
+        # random's charset rules: RandomString here is lower-case alphanumeric, RandomPassword alphanumeric.
+        length = int(inputs.get("length") or 16)
+        out["result"] = (h * 2)[:length]
     # Inputs win: a resource's own inputs are its truth; outputs only fill gaps.
     merged = {**out, **{k: v for k, v in inputs.items() if v is not None}}
     if typ == "azure-native:app:ContainerApp" and isinstance(inputs.get("configuration"), Mapping):
@@ -129,8 +141,6 @@ def plausible_outputs(
         if isinstance(config.get("ingress"), Mapping):
             config["ingress"] = {**config["ingress"], "fqdn": f"{name}.{out['defaultDomain']}"}
         merged["configuration"] = config
-    if typ == "azure-native:app:ManagedCertificate":
-        merged["properties"] = {**dict(inputs.get("properties") or {}), "validationToken": h[:32]}
     return merged
 
 

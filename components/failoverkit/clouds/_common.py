@@ -61,3 +61,17 @@ def target_hostname(hostname: str, key: str) -> str:
     """A target's own name, ``<key>.<hostname>`` (e.g. ``aws-us-east-1.shop.example.com``): its certificate
     covers it on AWS, and the route53 backend publishes it."""
     return f"{key}.{hostname}"
+
+
+def nonempty(what: str) -> Callable[[str | None], str]:
+    """An apply callback that passes a provider's value through and fails the ``up`` on an empty one.
+
+    An empty string written into a DNS record or a resource is never rewritten by a later ``up``.
+    """
+
+    def check(value: str | None) -> str:
+        if not value:
+            raise ValueError(f"{what} is empty: the provider returned nothing to use")
+        return value
+
+    return check

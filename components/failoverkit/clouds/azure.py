@@ -1,41 +1,46 @@
-"""Azure target: Container Apps with external ingress, HTTPS on the shared hostname with a managed certificate.
+"""Azure target: Container Apps with external ingress, HTTPS on the shared hostname with an ACME certificate.
 
 Per target (names ``{app}-{target.key}-<role>``)::
 
     rg (resource group, location = target.region)
-    logs (Log Analytics) -> env (Container Apps environment, logs to the workspace)
-    app (container app: external ingress on the port, probes on healthPath, min replicas, custom domain)
-    cert (managed certificate for the hostname, TXT domain-control validation)
-    records through ``zone``: asuid.<hostname> TXT (subscription's verification id, once per app),
-                              _dnsauth.<hostname> TXT (the certificate's validation token)
+    logs-suffix (random) -> logs (Log Analytics, a fresh name per group) -> env (Container Apps environment)
+    cert (environment certificate: the hostname's ACME certificate as a PFX, see failoverkit.certificates)
+    app (container app: external ingress on the port, probes on healthPath, min replicas, custom domain
+         <hostname> bound to cert with SNI)
+    once per app, through ``zone``: asuid.<hostname> TXT (the subscription's domain verification id)
 
-The ordering problem and what we do about it
---------------------------------------------
-Container Apps accepts a custom domain only when ``asuid.<hostname>`` holds the subscription's
-verification id, and a managed certificate can only be created for a hostname already added to an
-app in the environment; the app in turn binds the hostname to that certificate. That is a cycle, so
-the binding takes two phases (the same two-step pattern Bicep templates use):
+Why not Container Apps' free managed certificate: Microsoft's "Custom domain names and free managed
+certificates" page requires the subdomain's CNAME to map directly to the app's generated domain (an
+intermediate CNAME such as a traffic manager or Cloudflare blocks issuance and renewal) and all
+requirements to hold at all times. Behind failover DNS the hostname points at the failover provider, or at
+another cloud while this target is a standby. The kit brings its own certificate instead ("Custom domain
+names and bring your own certificates"): issued by ACME DNS-01 through the failover DNS, uploaded to the
+environment, bound by the app. Nothing waits for the hostname to be on an app, so one ``pulumi up`` builds
+the target from scratch.
 
-1. ``certificateBinding: disabled`` on the target: the app gets the hostname unbound, then the
-   certificate is created (depending on the app) and validated through ``_dnsauth`` TXT.
-2. ``certificateBinding: sni`` (the default, the steady state): the app binds the hostname to the
-   certificate with SNI. On an existing stack nothing else changes.
-
-A brand-new Azure target therefore needs its first ``pulumi up`` with ``certificateBinding:
-disabled`` and a second without it. The asuid TXT uses the subscription-level verification id
-(``getCustomDomainVerificationId``), not the app's output, so it exists before the app asks for it.
-TXT validation (not CNAME or HTTP) lets DigiCert issue the certificate while the hostname points at
-another cloud, which is the normal state of a standby.
+The certificate resource's name carries a hash of the ACME serial: a renewal creates a new one, the app
+rebinds to it, then Pulumi deletes the old one (a certificate that is still bound cannot be deleted). The
+asuid TXT uses the subscription-level verification id (``getCustomDomainVerificationId``), so it exists
+before the app asks for it.
 """
 
 from __future__ import annotations
 
 import pulumi
 import pulumi_azure_native as azure
+import pulumi_random as random
 
-from failoverkit import catalog
+from failoverkit import catalog, certificates
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, max_instances, min_instances, name_scope, once
+from failoverkit.clouds._common import (
+    child_name,
+    child_opts,
+    max_instances,
+    min_instances,
+    name_scope,
+    nonempty,
+    once,
+)
 from failoverkit.spec import FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -43,10 +48,11 @@ CPU = 0.5
 MEMORY = "1Gi"
 """Container Apps consumption sizes come in fixed pairs; 0.5 vCPU goes with 1 GiB."""
 LOG_RETENTION_DAYS = 30
+WORKSPACE_SUFFIX_LENGTH = catalog.azure.WORKSPACE_RANDOM_CHARS
 
 
 def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resource) -> Endpoint:
-    """Container Apps for ``target``; see the module docstring for the resources and the binding phases."""
+    """Container Apps for ``target``; see the module docstring for the resources and the certificate."""
     app = spec.app
     tags = workload_tags(app)
     location = target.region
@@ -64,7 +70,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     workspace = azure.operationalinsights.Workspace(
         name("logs"),
         resource_group_name=group.name,
-        workspace_name=physical["logs"],
+        workspace_name=_workspace_name(spec, target, group, parent),
         location=location,
         sku=azure.operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
         retention_in_days=LOG_RETENTION_DAYS,
@@ -102,87 +108,89 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
             record_type="TXT",
             value=azure.app.get_custom_domain_verification_id_output(
                 opts=pulumi.InvokeOutputOptions(parent=parent)
-            ).value.apply(lambda v: v or ""),
+            ).value.apply(nonempty("the subscription's custom domain verification id (asuid TXT)")),
             ttl_seconds=300,
         ),
     )
-
-    def container_app(domain: azure.app.CustomDomainArgs, depends_on: list[pulumi.Resource]) -> azure.app.ContainerApp:
-        return azure.app.ContainerApp(
-            name("app"),
-            resource_group_name=group.name,
-            container_app_name=physical["app"],
-            location=location,
-            managed_environment_id=environment.id,
-            configuration=azure.app.ConfigurationArgs(
-                active_revisions_mode="Single",
-                ingress=azure.app.IngressArgs(
-                    external=True,
-                    target_port=app.port,
-                    transport="auto",
-                    allow_insecure=False,  # plain HTTP is redirected to HTTPS by the ingress
-                    custom_domains=[domain],
-                ),
-            ),
-            template=azure.app.TemplateArgs(
-                containers=[
-                    azure.app.ContainerArgs(
-                        name=app.name,
-                        image=app.image,
-                        resources=azure.app.ContainerResourcesArgs(cpu=CPU, memory=MEMORY),
-                        probes=_probes(spec),
-                    )
+    tls = once(parent, "hostname-certificate", lambda: certificates.issue(spec, parent))
+    cert = azure.app.Certificate(
+        name("cert"),
+        resource_group_name=group.name,
+        environment_name=environment.name,
+        certificate_name=tls.serial.apply(
+            lambda serial: catalog.azure.certificate_name(app.name, certificates.name_suffix(serial))
+        ),
+        location=location,
+        properties=azure.app.CertificatePropertiesArgs(
+            certificate_type="ServerSSLCertificate", value=tls.pfx, password=tls.password
+        ),
+        tags=tags,
+        opts=opts,
+    )
+    aca = azure.app.ContainerApp(
+        name("app"),
+        resource_group_name=group.name,
+        container_app_name=physical["app"],
+        location=location,
+        managed_environment_id=environment.id,
+        configuration=azure.app.ConfigurationArgs(
+            active_revisions_mode="Single",
+            ingress=azure.app.IngressArgs(
+                external=True,
+                target_port=app.port,
+                transport="auto",
+                allow_insecure=False,  # plain HTTP is redirected to HTTPS by the ingress
+                custom_domains=[
+                    azure.app.CustomDomainArgs(name=spec.hostname, binding_type="SniEnabled", certificate_id=cert.id)
                 ],
-                scale=azure.app.ScaleArgs(min_replicas=min_instances(app), max_replicas=max_instances(app)),
             ),
-            tags=tags,
-            opts=child_opts(parent, depends_on=depends_on),
-        )
-
-    def certificate(depends_on: list[pulumi.Resource]) -> azure.app.ManagedCertificate:
-        return azure.app.ManagedCertificate(
-            name("cert"),
-            resource_group_name=group.name,
-            environment_name=environment.name,
-            managed_certificate_name=physical["cert"],
-            location=location,
-            properties=azure.app.ManagedCertificatePropertiesArgs(
-                subject_name=spec.hostname, domain_control_validation="TXT"
-            ),
-            tags=tags,
-            opts=child_opts(parent, depends_on=depends_on),
-        )
-
-    if target.certificate_binding == "disabled":
-        # Phase 1: hostname on the app, unbound; then the certificate, which needs the hostname on an app.
-        aca = container_app(azure.app.CustomDomainArgs(name=spec.hostname, binding_type="Disabled"), [asuid])
-        cert = certificate([aca])
-    else:
-        # Phase 2 (steady state): the certificate exists; the app serves the hostname with it over SNI.
-        cert = certificate([asuid])
-        aca = container_app(
-            azure.app.CustomDomainArgs(name=spec.hostname, binding_type="SniEnabled", certificate_id=cert.id), [asuid]
-        )
-    token = cert.properties.apply(lambda p: p.validation_token or "")
-    # A second Azure target would need a second value under the same name: spec.py allows one Azure target.
-    validation = zone.record(
-        f"{app.name}-azure-cert-validation",
-        record_name=f"_dnsauth.{spec.hostname}",
-        record_type="TXT",
-        value=token,
-        ttl_seconds=300,
+        ),
+        template=azure.app.TemplateArgs(
+            containers=[
+                azure.app.ContainerArgs(
+                    name=app.name,
+                    image=app.image,
+                    resources=azure.app.ContainerResourcesArgs(cpu=CPU, memory=MEMORY),
+                    probes=_probes(spec),
+                )
+            ],
+            scale=azure.app.ScaleArgs(min_replicas=min_instances(app), max_replicas=max_instances(app)),
+        ),
+        tags=tags,
+        # Container Apps checks asuid.<hostname> before it accepts the custom domain.
+        opts=child_opts(parent, depends_on=[asuid]),
     )
 
-    fqdn = aca.configuration.apply(lambda c: (c.ingress.fqdn if c and c.ingress else None) or "")
+    fqdn = aca.configuration.apply(lambda c: c.ingress.fqdn if c and c.ingress else None)
     return Endpoint(
         target=target,
-        origin_hostname=fqdn,
+        origin_hostname=fqdn.apply(nonempty("the container app's ingress FQDN")),
         protocol="HTTPS",
         port=443,
         health_path=app.health_path,
         static_ip=environment.static_ip,
-        resources=[aca, cert, validation],
+        resources=[aca, cert],
     )
+
+
+def _workspace_name(
+    spec: FailoverSpec, target: Target, group: azure.resources.ResourceGroup, parent: pulumi.Resource
+) -> pulumi.Output[str]:
+    """``<app>-logs-<8 random>`` (failoverkit.catalog.azure), with a new random part whenever the group is new.
+
+    A deleted workspace is soft-deleted and "the name is kept for 14 days and cannot be used for another
+    workspace" (Workspaces - Delete, REST API reference): a rebuilt target (new resource group) must not ask
+    for the old name, or Azure answers 409.
+    """
+    suffix = random.RandomString(
+        child_name(spec, target, "logs-suffix"),
+        length=WORKSPACE_SUFFIX_LENGTH,
+        special=False,
+        upper=False,
+        keepers={"resourceGroup": group.name},
+        opts=child_opts(parent),
+    )
+    return suffix.result.apply(lambda r: catalog.azure.workspace_name(spec.app.name, r))
 
 
 def _probes(spec: FailoverSpec) -> list[azure.app.ContainerAppProbeArgs]:

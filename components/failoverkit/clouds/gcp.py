@@ -15,8 +15,11 @@ profile, TLS 1.2 or later) and ``dns-auth`` (below).
 Why Certificate Manager with a DNS authorization and not a classic ``ManagedSslCertificate``: a
 classic managed certificate is issued only once the hostname resolves to the load balancer, which
 a standby never does while DNS points at the primary, so the standby would fail over into a TLS
-error. The DNS authorization's CNAME (``_acme-challenge.<hostname>``, one per project, written once
-through ``zone``) lets Google issue the certificate whatever DNS currently answers.
+error. The DNS authorization's CNAME (one per project, written once through ``zone``) lets Google issue
+the certificate whatever DNS currently answers. It is a PER_PROJECT_RECORD authorization, whose CNAME has a
+name of its own (``_acme-challenge_<suffix>.<hostname>``): a FIXED_RECORD one would put a CNAME at
+``_acme-challenge.<hostname>``, where an Azure target's ACME DNS-01 TXT must go, and a CNAME cannot share
+its name with any other record (RFC 1034 section 3.6.2).
 
 The project comes from the provider (``gcp:project`` or the provider the user passes in ``opts``). Its APIs
 stay enabled when the stack is destroyed (``disable_on_destroy=False``): other workloads may use them.
@@ -272,7 +275,7 @@ def _certificate_map(
             name=catalog.gcp.app_names(spec.app.name, name_scope(), hostname=spec.hostname)["dns-auth"].name,
             domain=spec.hostname,
             location="global",
-            type="FIXED_RECORD",
+            type="PER_PROJECT_RECORD",  # not FIXED_RECORD: see the module docstring
             labels=labels,
             opts=opts,
         )

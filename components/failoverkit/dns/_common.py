@@ -7,6 +7,7 @@ per backend ``f"{app}-{role}"`` (e.g. ``shop-cf-lb``).
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 
 import pulumi
@@ -48,6 +49,15 @@ def relative_name(fqdn: str, zone: str) -> str:
     if not name.endswith("." + zone):
         raise ValueError(f"{fqdn!r} is not inside zone {zone!r}")
     return name[: -len(zone) - 1]
+
+
+def is_ip(value: str) -> bool:
+    """Whether an origin is an IP address (a GCP load balancer) rather than a hostname (ALB, Container Apps)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def ordered(endpoints: Sequence[Endpoint], backend: str) -> list[Endpoint]:

@@ -10,7 +10,8 @@ Resource graph (``shop``)::
                                                                           order, fallback = last standby, steering off
 
 The API token is the provider's: set it as a secret (``pulumi config set --secret
-cloudflare:apiToken ...``); the kit never reads or logs it. Monitors and pools
+cloudflare:apiToken ...``); the kit never logs it (an Azure target's ACME DNS-01 challenge
+reuses it, as a secret: failoverkit.certificates). Monitors and pools
 live in ``dns.accountId``; the load balancer in the zone ``dns.zoneId`` (looked up
 by name in that account when cloudflare is ``dns.secondary``).
 """

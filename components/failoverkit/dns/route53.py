@@ -28,7 +28,6 @@ of that nested set is, which gives strict priority order down the chain.
 from __future__ import annotations
 
 import functools
-import ipaddress
 from collections.abc import Sequence
 
 import pulumi
@@ -37,7 +36,7 @@ import pulumi_aws as aws
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.clouds._common import target_hostname
 from failoverkit.dns import FailoverRecord
-from failoverkit.dns._common import backend_name, child_name, child_opts, ordered
+from failoverkit.dns._common import backend_name, child_name, child_opts, is_ip, ordered
 from failoverkit.spec import Cloud, DnsProvider, FailoverSpec
 from failoverkit.tags import workload_tags
 
@@ -48,15 +47,6 @@ CHECKER_REGIONS = ("us-east-1", "eu-west-1", "ap-southeast-1")
 def chain_name(hostname: str, level: int) -> str:
     """Where the nested failover set of chain level ``level`` (>= 1) lives: ``failover-1.shop.example.com``."""
     return hostname if level == 0 else f"failover-{level}.{hostname}"
-
-
-def is_ip(value: str) -> bool:
-    """Whether an origin is an IP address (a GCP load balancer) rather than a hostname (ALB, Container Apps)."""
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
 
 
 def origin_record_name(hostname: str, key: str) -> str:

@@ -4,20 +4,33 @@ Resource graph (``shop``)::
 
     failoverkit:dns:TrafficManagerFailover  shop-traffic-manager
     ├── azure-native:trafficmanager:Profile   shop-tm-profile        Priority, monitor (HTTPS, path, interval,
-    │                                                                tolerated failures, timeout), DNS (name, TTL)
+    │                                                                tolerated failures, timeout, Host header),
+    │                                                                DNS (name, TTL)
+    ├── azure-native:dns:RecordSet            shop-<key>-tm-origin   <key>.<hostname> A <ip> or CNAME <origin host>
     ├── azure-native:trafficmanager:Endpoint  shop-<key>-tm-endpoint ExternalEndpoints, priority 1, 2, ...
     └── azure-native:dns:RecordSet            shop-tm-cname          <hostname> CNAME <profile>.trafficmanager.net
-        (or aws:route53/record:Record when dns.zoneId names a Route 53 hosted zone)
+        (records are aws:route53/record:Record when dns.zoneId names a Route 53 hosted zone)
 
 Where the zone lives is one knob: without ``dns.zoneId`` the CNAME and the
 targets' validation records go to the Azure DNS zone ``dns.zone`` in
 ``dns.resourceGroup``; with ``dns.zoneId`` (a Route 53 hosted zone id) they go to
 Route 53. The CNAME itself never changes; Traffic Manager's own answer carries
 the failover, with the profile's TTL.
+
+Every endpoint is addressed by DNS name: the Traffic Manager FAQ ("Can I use different endpoint
+addressing types within a single profile?") allows no mix of IP and DNS-name endpoints outside
+MultiValue routing, and a GCP origin is an IP. So every target gets a name of its own,
+``<key>.<hostname>`` (as with Route 53), and an IP origin is reached through it.
+
+Probes carry ``Host: <hostname>`` (a profile-level custom header, "Traffic Manager endpoint
+monitoring"): without it they send the endpoint's own name, which every origin answers even when
+its custom domain is broken. HTTPS probes never validate the certificate (Traffic Manager FAQ), so
+a wrong certificate still shows Online.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pulumi
@@ -25,8 +38,16 @@ import pulumi_azure_native as azure
 
 from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
+from failoverkit.clouds._common import target_hostname
 from failoverkit.dns import FailoverRecord
-from failoverkit.dns._common import backend_name, child_name, child_opts, ordered, relative_name
+from failoverkit.dns._common import (
+    backend_name,
+    child_name,
+    child_opts,
+    is_ip,
+    ordered,
+    relative_name,
+)
 from failoverkit.spec import DnsProvider, FailoverSpec
 from failoverkit.tags import workload_tags
 
@@ -42,8 +63,9 @@ def profile_dns_name(spec: FailoverSpec) -> str:
     return catalog.azure.traffic_manager_profile_name(spec.app.name, spec.hostname)
 
 
-def _cname(kind_value: list[str]) -> azure.dns.CnameRecordArgs | None:
-    return azure.dns.CnameRecordArgs(cname=kind_value[1]) if kind_value[0] == "CNAME" else None
+def endpoint_target(own_name: str, origin: str) -> str:
+    """What an endpoint targets: the origin's hostname, or for an IP origin its own name ``<key>.<hostname>``."""
+    return own_name if is_ip(origin) else origin
 
 
 class AzureDnsZone:
@@ -133,6 +155,10 @@ class TrafficManagerFailover(pulumi.ComponentResource):
                     expected_status_code_ranges=[
                         azure.trafficmanager.MonitorConfigExpectedStatusCodeRangesItemArgs(min=200, max=299)
                     ],
+                    # Probe as users arrive: the origin must serve the shared hostname, not only its own name.
+                    custom_headers=[
+                        azure.trafficmanager.MonitorConfigCustomHeadersItemArgs(name="host", value=spec.hostname)
+                    ],
                 ),
                 tags=workload_tags(spec.app),
             ),
@@ -140,6 +166,15 @@ class TrafficManagerFailover(pulumi.ComponentResource):
         )
         tm_endpoints: list[pulumi.Resource] = []
         for i, e in enumerate(ends):
+            origin = e.origin_hostname
+            name = target_hostname(spec.hostname, e.target.key)
+            origin_record = self._zone.record(
+                child_name(spec, e.target, "tm-origin"),
+                record_name=name,
+                record_type=origin.apply(lambda h: "A" if is_ip(h) else "CNAME"),
+                value=origin,
+                ttl_seconds=spec.dns.ttl_seconds,
+            )
             tm_endpoints.append(
                 azure.trafficmanager.Endpoint(
                     child_name(spec, e.target, "tm-endpoint"),
@@ -149,15 +184,16 @@ class TrafficManagerFailover(pulumi.ComponentResource):
                         endpoint_type="ExternalEndpoints",
                         endpoint_name=e.target.key,
                         type="Microsoft.Network/trafficManagerProfiles/externalEndpoints",
-                        # Hostname targets are probed with their own Host header, which every origin answers.
-                        target=e.origin_hostname,
+                        # Always a DNS name (no mixed addressing): an IP origin through its own A record.
+                        target=origin.apply(functools.partial(endpoint_target, name)),
                         priority=i + 1,
                         endpoint_status="Enabled",
                         # Only Performance routing reads endpointLocation; Priority doesn't need it.
                     ),
-                    opts=child_opts(self, [*e.resources, profile]),
+                    opts=child_opts(self, [*e.resources, profile, origin_record]),
                 )
             )
+            tm_endpoints.append(origin_record)
         cname = self._zone.record(
             backend_name(spec, "tm-cname"),
             record_name=spec.hostname,
