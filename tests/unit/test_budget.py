@@ -528,7 +528,7 @@ def test_readme_worst_cases_are_the_models() -> None:
         assert failback == f"{failback_budget(provider, hc, ttl).total_seconds:g} s", row
 
 
-@pytest.mark.parametrize("stack", ["aws-gcp", "aws-azure", "tri-cloud"])
+@pytest.mark.parametrize("stack", ["aws-gcp", "aws-azure", "tri-cloud", "tri-cloud-route53"])
 def test_docs_reference_stack_figures_are_the_models(stack: str) -> None:
     raw = yaml.safe_load((REPO / "stacks" / f"Pulumi.{stack}.yaml").read_text())["config"]
     spec = parse_spec({k.removeprefix("failoverkit:"): v for k, v in raw.items() if k.startswith("failoverkit:")})

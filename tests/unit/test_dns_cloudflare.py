@@ -29,6 +29,7 @@ class CloudflareZones(PlausibleMocks):
     cloudflare/terraform-provider-cloudflare#5245) and its account in ``account``. Nothing else is returned."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.queries: list[dict[str, Any]] = []
 
     def call(self, args: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
