@@ -4,7 +4,7 @@ Public API (see ``__all__``); everything else is private and may change.
 """
 
 from failoverkit.app import FailoverApp
-from failoverkit.budget import Budget, HealthCheck, failover_budget
+from failoverkit.budget import Budget, HealthCheck, failback_budget, failover_budget
 from failoverkit.errors import CheckError, ConfigError, DrillError, EngineError, FailoverKitError
 from failoverkit.spec import (
     AppArgs,
@@ -37,6 +37,7 @@ __all__ = [
     "HealthCheck",
     "HealthCheckArgs",
     "TargetArgs",
+    "failback_budget",
     "failover_budget",
     "parse_spec",
 ]

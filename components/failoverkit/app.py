@@ -113,7 +113,12 @@ class FailoverApp(pulumi.ComponentResource):
     failover_budget_seconds: pulumi.Output[float]
     """Worst-case seconds from an origin failure to resolvers serving a standby."""
     failover_budget_formula: pulumi.Output[str]
-    """How ``failoverBudgetSeconds`` adds up (detection, propagation, TTL)."""
+    """How ``failoverBudgetSeconds`` adds up (detection, propagation, TTL); ``(estimate)`` marks a term no provider
+    documents, which makes the total an estimate rather than a bound."""
+    failback_budget_seconds: pulumi.Output[float]
+    """Worst-case seconds from a failed target answering again to resolvers serving it again."""
+    failback_budget_formula: pulumi.Output[str]
+    """How ``failbackBudgetSeconds`` adds up (recovery checks, propagation, TTL), estimates marked."""
     rto_seconds: pulumi.Output[int]
     """The recovery-time objective the budget was checked against."""
     tags: pulumi.Output[dict[str, str]]
@@ -157,6 +162,9 @@ class FailoverApp(pulumi.ComponentResource):
         budget = spec.budget
         self.failover_budget_seconds = pulumi.Output.from_input(budget.total_seconds)
         self.failover_budget_formula = pulumi.Output.from_input(budget.formula)
+        failback = spec.failback_budget
+        self.failback_budget_seconds = pulumi.Output.from_input(failback.total_seconds)
+        self.failback_budget_formula = pulumi.Output.from_input(failback.formula)
         self.rto_seconds = pulumi.Output.from_input(spec.rto_seconds)
         self.tags = pulumi.Output.from_input(workload_tags(spec.app))
         # Policies read the workload and its criticality straight off the component, too.
@@ -171,6 +179,8 @@ class FailoverApp(pulumi.ComponentResource):
                 "placements": self.placements,
                 "failoverBudgetSeconds": self.failover_budget_seconds,
                 "failoverBudgetFormula": self.failover_budget_formula,
+                "failbackBudgetSeconds": self.failback_budget_seconds,
+                "failbackBudgetFormula": self.failback_budget_formula,
                 "rtoSeconds": self.rto_seconds,
                 "tags": self.tags,
                 "workload": self.workload,

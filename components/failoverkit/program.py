@@ -52,5 +52,6 @@ def reference_program() -> None:
     pulumi.export("endpoints", app.endpoints)
     pulumi.export("placements", app.placements)
     pulumi.export("failoverBudgetSeconds", app.failover_budget_seconds)
+    pulumi.export("failbackBudgetSeconds", app.failback_budget_seconds)
     pulumi.export("rtoSeconds", app.spec.rto_seconds)
     pulumi.export("dns", app.dns_info)

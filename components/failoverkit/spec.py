@@ -120,13 +120,16 @@ class HealthCheckArgs(TypedDict, total=False):
     """How the DNS provider probes each target's health path."""
 
     interval_seconds: float
-    """Seconds between checks. Default: the DNS provider's standard interval."""
+    """Seconds between checks. Default: the DNS provider's standard interval (30 s; cloudflare 60 s; local 1 s)."""
     failure_threshold: int
-    """Consecutive failures before an endpoint is unhealthy. Default: 3 (local: 2)."""
+    """Consecutive failures before an endpoint is unhealthy. Default: route53 3, traffic-manager 4 (3 tolerated
+    failures), cloudflare 2, cloud-dns 2, local 2."""
     timeout_seconds: float
-    """Seconds a check waits for an answer. Default: the provider's fixed or standard timeout."""
+    """Seconds a check waits for an answer. Default: route53 fixed 6 (4 connect + 2 reply); traffic-manager 9 at a
+    10 s interval, else 10; cloudflare 5; cloud-dns 5; local 0.5."""
     recovery_threshold: int
-    """Consecutive successes before an unhealthy endpoint is healthy again. Default: as failure_threshold."""
+    """Consecutive successes before an unhealthy endpoint is healthy again. Default: as failure_threshold
+    (traffic-manager has none: one good probe restores an endpoint, so only 1 is accepted)."""
 
 
 class DnsArgs(TypedDict, total=False):
@@ -144,10 +147,18 @@ class DnsArgs(TypedDict, total=False):
     """A second authoritative DNS provider that publishes the same failover. Default: none."""
     zone_id: str
     """The zone's id at ``provider`` (not the secondary, which looks its zone up by name). route53: hosted zone id
-    (default: looked up by ``zone``); cloudflare: zone id (required); traffic-manager: set it (a Route 53 hosted
-    zone id) when the zone lives in Route 53 rather than Azure DNS."""
+    (default: looked up by ``zone``); cloudflare: zone id (default: looked up by ``zone``); traffic-manager: set it
+    (a Route 53 hosted zone id) when the zone lives in Route 53 rather than Azure DNS."""
     account_id: str
-    """cloudflare: account id (monitors and pools live in the account)."""
+    """cloudflare: account that owns the zone, monitors and pools. Default: read from the zone (``zone_id``); set
+    it instead of ``zone_id`` to find the zone by name in this account (giving both is refused)."""
+    plan: str
+    """cloudflare: the zone's plan, ``pro``, ``business`` or ``enterprise``; sets the monitor's minimum interval
+    (60, 15, 10 s). Default: ``pro``."""
+    alert_emails: Sequence[str]
+    """cloudflare: email addresses notified when a pool or origin changes health. Default: none."""
+    alert_webhook_ids: Sequence[str]
+    """cloudflare: notification webhook destination ids notified when a pool or origin changes health."""
     resource_group: str
     """traffic-manager: resource group of the profile and of the Azure DNS zone."""
     managed_zone: str
@@ -235,6 +246,9 @@ class DnsSpec:
     resource_group: str | None = None
     managed_zone: str | None = None
     proxied: bool = False
+    plan: str | None = None
+    alert_emails: tuple[str, ...] = ()
+    alert_webhook_ids: tuple[str, ...] = ()
     listen_address: str = "127.0.53.1"
     listen_port: int = 10053
 
@@ -256,10 +270,24 @@ class FailoverSpec:
         return self.targets[0].simulated
 
     @property
+    def providers(self) -> list[str]:
+        """``dns.provider`` then ``dns.secondary``, as the budget models name them."""
+        return [self.dns.provider.value] + ([self.dns.secondary.value] if self.dns.secondary else [])
+
+    @property
+    def failback_budget(self) -> budget.Budget:
+        """The worst-case failback budget (the target healthy again until resolvers serve it), from the same models."""
+        return budget.worst_failback_budget(
+            self.providers, self.dns.health_check, self.dns.ttl_seconds, proxied=self.dns.proxied
+        )
+
+    # Defined last: inside the class body the name ``budget`` is this property from here on, not the module.
+    @property
     def budget(self) -> budget.Budget:
         """The worst-case failover budget; with dns.secondary, the larger of the two providers' budgets."""
-        providers = [self.dns.provider.value] + ([self.dns.secondary.value] if self.dns.secondary else [])
-        return budget.worst_budget(providers, self.dns.health_check, self.dns.ttl_seconds, proxied=self.dns.proxied)
+        return budget.worst_budget(
+            self.providers, self.dns.health_check, self.dns.ttl_seconds, proxied=self.dns.proxied
+        )
 
 
 # --- parsing ---
@@ -347,6 +375,15 @@ class _Reader:
             self.problem(snake, f"must be a whole number, got {value!r}")
             return default
         return value
+
+    def strings(self, snake: str) -> tuple[str, ...]:
+        value = self.get(snake)
+        if value is None:
+            return ()
+        if isinstance(value, str) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+            self.problem(snake, f"must be a list of strings, got {value!r}")
+            return ()
+        return tuple(value)
 
     def boolean(self, snake: str, default: bool) -> bool:
         value = self.get(snake)
@@ -604,7 +641,6 @@ def _is_loopback(address: str) -> bool:
 
 def _parse_health_check(r: _Reader, provider: DnsProvider | None) -> budget.HealthCheck:
     r.unknown_keys({"interval_seconds", "failure_threshold", "timeout_seconds", "recovery_threshold"})
-    base = budget.default_health_check(provider.value if provider else "local")
     integer_interval = provider is not DnsProvider.LOCAL
     interval = r.number("interval_seconds", None, integer=integer_interval)
     threshold = r.number("failure_threshold", None)
@@ -616,22 +652,20 @@ def _parse_health_check(r: _Reader, provider: DnsProvider | None) -> budget.Heal
     for key, value in (("failure_threshold", threshold), ("recovery_threshold", recovery)):
         if value is not None and value < 1:
             r.problem(key, f"must be at least 1, got {value:g}")
-    hc = budget.HealthCheck(
-        interval_seconds=float(interval) if interval is not None else base.interval_seconds,
-        failure_threshold=int(threshold) if threshold is not None else base.failure_threshold,
-        timeout_seconds=float(timeout) if timeout is not None else base.timeout_seconds,
-        recovery_threshold=int(recovery)
-        if recovery is not None
-        else (int(threshold) if threshold is not None else base.recovery_threshold),
+    return budget.health_check(
+        provider.value if provider else "local",
+        interval_seconds=float(interval) if interval is not None else None,
+        failure_threshold=int(threshold) if threshold is not None else None,
+        timeout_seconds=float(timeout) if timeout is not None else None,
+        recovery_threshold=int(recovery) if recovery is not None else None,
     )
-    return hc
 
 
 def _parse_dns(r: _Reader, hostname: str | None) -> DnsSpec | None:
     r.unknown_keys(
         {
             "provider", "zone", "ttl", "health_check", "secondary", "zone_id", "account_id",
-            "resource_group", "managed_zone", "proxied", "listen",
+            "resource_group", "managed_zone", "proxied", "listen", "plan", "alert_emails", "alert_webhook_ids",
         }
     )  # fmt: skip
     provider = r.choice("provider", DnsProvider, required=True)
@@ -662,9 +696,20 @@ def _parse_dns(r: _Reader, hostname: str | None) -> DnsSpec | None:
         r.problem("listen", "applies only to provider local")
     if provider is None or zone is None:
         return None
-    r.problems.extend(f"{r.path}.{p}" for p in budget.validate(provider.value, hc, ttl))
-    if secondary is not None and secondary is not provider and DnsProvider.LOCAL not in (secondary, provider):
-        r.problems.extend(f"{r.path}.{p}" for p in budget.validate(secondary.value, hc, ttl, secondary=True))
+    proxied = r.boolean("proxied", False)
+    plan = r.string("plan")
+    has_secondary = (
+        secondary is not None and secondary is not provider and DnsProvider.LOCAL not in (secondary, provider)
+    )
+    r.problems.extend(
+        f"{r.path}.{p}"
+        for p in budget.validate(provider.value, hc, ttl, shared=has_secondary, plan=plan, proxied=proxied)
+    )
+    if secondary is not None and has_secondary:
+        r.problems.extend(
+            f"{r.path}.{p}"
+            for p in budget.validate(secondary.value, hc, ttl, secondary=True, plan=plan, proxied=proxied)
+        )
     return DnsSpec(
         provider=provider,
         zone=zone,
@@ -675,7 +720,10 @@ def _parse_dns(r: _Reader, hostname: str | None) -> DnsSpec | None:
         account_id=r.string("account_id"),
         resource_group=r.string("resource_group"),
         managed_zone=r.string("managed_zone"),
-        proxied=r.boolean("proxied", False),
+        proxied=proxied,
+        plan=plan,
+        alert_emails=r.strings("alert_emails"),
+        alert_webhook_ids=r.strings("alert_webhook_ids"),
         listen_address=host,
         listen_port=int(port_text),
     )
@@ -737,6 +785,9 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
                 resource_group=dns.resource_group,
                 managed_zone=dns.managed_zone,
                 proxied=dns.proxied,
+                plan=dns.plan,
+                alert_emails=dns.alert_emails,
+                alert_webhook_ids=dns.alert_webhook_ids,
             )
         )
 

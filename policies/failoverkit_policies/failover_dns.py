@@ -14,9 +14,11 @@ Five shapes are recognised, whoever wrote them (our components or a hand-written
 - the failoverkit local DNS server (dynamic resource ``kind: failoverkit:local:FailoverDns``).
 
 Each becomes a ``FailoverSetup``: its endpoints (health-checked? pre-provisioned?
-which cloud?), its TTL and its worst-case failover budget, computed from the
-resources' own properties (see ``budget_*``). The arithmetic is a
-self-contained copy of failoverkit's budget model: the pack must not import failoverkit.
+which cloud?), its TTL and its worst-case failover and failback budgets, computed
+from the resources' own properties (see ``budget_*`` and ``failback_*``). The
+arithmetic is a self-contained copy of failoverkit's per-provider models
+(components/failoverkit/budget/): the pack must not import failoverkit, and
+tests/policy/test_dns_policies.py holds both equal for every provider.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class FailoverSetup:
     """What to add so an endpoint is health-checked, in the provider's words."""
     workload: str | None = None
     notes: list[str] = field(default_factory=list)
+    recovery: list[Term] = field(default_factory=list)
+    """Health-check terms of the failback budget (recovery, check timeout); the TTL is added by ``failback_terms``."""
 
     @property
     def dns_cloud(self) -> str | None:
@@ -95,6 +99,14 @@ class FailoverSetup:
     @property
     def known_seconds(self) -> float:
         return round(sum(t.seconds for t in self.terms if t.seconds is not None), 3)
+
+    @property
+    def failback_terms(self) -> list[Term]:
+        return [*self.recovery, self.ttl]
+
+    @property
+    def failback_known_seconds(self) -> float:
+        return round(sum(t.seconds for t in self.failback_terms if t.seconds is not None), 3)
 
     @property
     def unknown_terms(self) -> list[Term]:
@@ -169,7 +181,7 @@ R53_CHECK_TIMEOUT = 4.0 + 2.0
 # An alias to an ELB serves the load balancer's own 60 s TTL.
 R53_ALIAS_TTL = 60.0
 # No provider publishes how long a health-state change takes to reach all its name servers: the same
-# allowances as failoverkit's budget model (components/failoverkit/budget.py), so both give one figure.
+# allowances (estimates, not bounds) as failoverkit's models (components/failoverkit/budget/), so both give one figure.
 PROPAGATION_SECONDS: Final = {"route53": 10.0, "traffic-manager": 10.0, "cloudflare": 10.0, "cloud-dns": 30.0}
 # Cloudflare: a DNS-only load balancer with TTL 0 (automatic) answers with 30 s.
 CLOUDFLARE_AUTO_TTL = 30.0
@@ -254,6 +266,18 @@ def _zone_key(rec: Res) -> str:
     return str(rec.props.get("zoneId", "?"))
 
 
+def failback_route53(hc: dict[str, Any]) -> list[Term]:
+    """Route 53: failureThreshold x requestInterval (one threshold both ways) + a 6 s check in flight + propagation."""
+    interval, isrc = _num(hc, "requestInterval", 30, "Route 53")
+    threshold, tsrc = _num(hc, "failureThreshold", 3, "Route 53")
+    recover = None if interval is None or threshold is None else interval * threshold
+    return [
+        Term("recovery", recover, f"{tsrc} x {isrc}: consecutive successes, an interval apart"),
+        Term("check timeout", R53_CHECK_TIMEOUT, "a check in flight may still fail: 4 s to connect + 2 s"),
+        _propagation("route53"),
+    ]
+
+
 def _route53(model: Model) -> list[FailoverSetup]:
     groups: dict[tuple[str, str, str], list[Res]] = {}
     zone_names: dict[str, str | None] = {}
@@ -300,9 +324,11 @@ def _route53(model: Model) -> list[FailoverSetup]:
         checks = primary_checks or other_checks
         if checks:
             detection = max((budget_route53(c.props) for c in checks), key=lambda ts: sum(t.seconds or 0 for t in ts))
+            recovery = max((failback_route53(c.props) for c in checks), key=lambda ts: sum(t.seconds or 0 for t in ts))
         else:
             why = "no aws.route53.HealthCheck linked to the PRIMARY record (alias target health, or not yet known)"
             detection = [Term("detection", None, why), _propagation("route53")]
+            recovery = [Term("recovery", None, why), _propagation("route53")]
         # Records arrive in URN order: the first PRIMARY is the same one every run.
         primary = next((r for r in records if _role(r) == "PRIMARY"), records[0])
         ttl = _route53_ttl(primary, _zone_key(primary), zone_names.get(zone_key), model)
@@ -317,6 +343,7 @@ def _route53(model: Model) -> list[FailoverSetup]:
                 primary,
                 detection,
                 "an aws.route53.HealthCheck on the endpoint, referenced by the record's health_check_id",
+                recovery=recovery,
             )
         )
     return setups
@@ -337,6 +364,18 @@ def budget_traffic_manager(monitor: dict[str, Any]) -> list[Term]:
     detect = None if interval is None or tolerated is None else interval * (tolerated + 1)
     return [
         Term("detection", detect, f"{isrc} x ({tsrc} + 1): an endpoint is degraded after one more failure"),
+        Term("check timeout", timeout, osrc),
+        _propagation("traffic-manager"),
+    ]
+
+
+def failback_traffic_manager(monitor: dict[str, Any]) -> list[Term]:
+    """Traffic Manager: one probe that gets 200 OK restores an endpoint (no recovery threshold) + a probe in flight
+    + propagation (Azure docs, "Traffic Manager endpoint monitoring", endpoint failover and recovery)."""
+    interval, isrc = _num(monitor, "intervalInSeconds", 30, "Traffic Manager")
+    timeout, osrc = _num(monitor, "timeoutInSeconds", 10, "Traffic Manager")
+    return [
+        Term("recovery", interval, f"{isrc}: the next good probe restores the endpoint"),
         Term("check timeout", timeout, osrc),
         _propagation("traffic-manager"),
     ]
@@ -385,6 +424,7 @@ def _traffic_manager(model: Model) -> list[FailoverSetup]:
                 budget_traffic_manager(monitor),
                 "a monitorConfig (protocol, port, path) on the Traffic Manager profile, with the endpoint enabled "
                 "and alwaysServe disabled",
+                recovery=failback_traffic_manager(monitor),
             )
         )
     return setups
@@ -397,20 +437,28 @@ _CF_POOL = {("cloudflare", "index", "LoadBalancerPool")}
 _CF_MONITOR = {("cloudflare", "index", "LoadBalancerMonitor")}
 
 
+def _cloudflare_checks(monitor: dict[str, Any], count_key: str) -> tuple[Term, Term]:
+    # Cloudflare API defaults (Load Balancer Monitors): interval 60, timeout 5, retries 2, consecutive_down and
+    # consecutive_up 0, which still takes one check to flip an origin.
+    interval, isrc = _num(monitor, "interval", 60, "Cloudflare")
+    count, csrc = _num(monitor, count_key, 0, "Cloudflare")
+    retries, rsrc = _num(monitor, "retries", 2, "Cloudflare")
+    timeout, osrc = _num(monitor, "timeout", 5, "Cloudflare")
+    checks = None if interval is None or count is None else interval * max(count, 1)
+    waits = None if timeout is None or retries is None else timeout * (1 + retries)
+    name = "detection" if count_key == "consecutiveDown" else "recovery"
+    return Term(name, checks, f"{csrc} x {isrc}"), Term("check timeout", waits, f"{osrc} x (1 + {rsrc})")
+
+
 def budget_cloudflare(monitor: dict[str, Any]) -> list[Term]:
     """Cloudflare: consecutiveDown x interval + timeout x (1 + retries) + propagation (Load Balancing monitors:
     an origin is down after ``consecutive_down`` failed checks; a timed-out check is retried ``retries`` times)."""
-    interval, isrc = _num(monitor, "interval", 60, "Cloudflare")
-    down, dsrc = _num(monitor, "consecutiveDown", 1, "Cloudflare")
-    retries, rsrc = _num(monitor, "retries", 2, "Cloudflare")
-    timeout, osrc = _num(monitor, "timeout", 5, "Cloudflare")
-    detect = None if interval is None or down is None else interval * max(down, 1)
-    waits = None if timeout is None or retries is None else timeout * (1 + retries)
-    return [
-        Term("detection", detect, f"{dsrc} x {isrc}"),
-        Term("check timeout", waits, f"{osrc} x (1 + {rsrc})"),
-        _propagation("cloudflare"),
-    ]
+    return [*_cloudflare_checks(monitor, "consecutiveDown"), _propagation("cloudflare")]
+
+
+def failback_cloudflare(monitor: dict[str, Any]) -> list[Term]:
+    """Cloudflare: consecutiveUp x interval + a check in flight with its retries + propagation."""
+    return [*_cloudflare_checks(monitor, "consecutiveUp"), _propagation("cloudflare")]
 
 
 def _cloudflare(model: Model) -> list[FailoverSetup]:
@@ -444,11 +492,15 @@ def _cloudflare(model: Model) -> list[FailoverSetup]:
             detection = max(
                 (budget_cloudflare(m.props) for m in monitors), key=lambda ts: sum(t.seconds or 0 for t in ts)
             )
+            recovery = max(
+                (failback_cloudflare(m.props) for m in monitors), key=lambda ts: sum(t.seconds or 0 for t in ts)
+            )
         else:
             detection = [
                 Term("detection", None, "no Cloudflare monitor linked to the pools"),
                 _propagation("cloudflare"),
             ]
+            recovery = [Term("recovery", None, "no Cloudflare monitor linked to the pools"), _propagation("cloudflare")]
         proxied = lb.props.get("proxied") is True
         ttl = (
             Term("ttl", 0.0, "proxied: Cloudflare answers with its edge addresses and switches origins at the edge")
@@ -466,6 +518,7 @@ def _cloudflare(model: Model) -> list[FailoverSetup]:
                 lb,
                 detection,
                 "a cloudflare.LoadBalancerMonitor referenced by the pool's monitor",
+                recovery=recovery,
             )
         )
     return setups
@@ -486,6 +539,19 @@ def budget_cloud_dns(hc: dict[str, Any]) -> list[Term]:
     detect = None if interval is None or threshold is None else interval * threshold
     return [
         Term("detection", detect, f"{tsrc} x {isrc}"),
+        Term("check timeout", timeout, osrc),
+        _propagation("cloud-dns"),
+    ]
+
+
+def failback_cloud_dns(hc: dict[str, Any]) -> list[Term]:
+    """Cloud DNS: healthyThreshold x checkIntervalSec + a probe in flight + propagation."""
+    interval, isrc = _num(hc, "checkIntervalSec", 5, "Compute Engine health check")
+    threshold, tsrc = _num(hc, "healthyThreshold", 2, "Compute Engine health check")
+    timeout, osrc = _num(hc, "timeoutSec", 5, "Compute Engine health check")
+    recover = None if interval is None or threshold is None else interval * threshold
+    return [
+        Term("recovery", recover, f"{tsrc} x {isrc}"),
         Term("check timeout", timeout, osrc),
         _propagation("cloud-dns"),
     ]
@@ -521,9 +587,11 @@ def _cloud_dns(model: Model) -> list[FailoverSetup]:
             endpoints.append(Endpoint(f"backup {text(geo.get('location')) or i}", checked, provisioned, None, 1.0 + i))
         if hc is not None:
             detection = budget_cloud_dns(hc.props)
+            recovery = failback_cloud_dns(hc.props)
         else:
             why = "no gcp.compute.HealthCheck linked to routingPolicy.healthCheck"
             detection = [Term("detection", None, why), _propagation("cloud-dns")]
+            recovery = [Term("recovery", None, why), _propagation("cloud-dns")]
         setups.append(
             FailoverSetup(
                 "cloud-dns",
@@ -535,6 +603,7 @@ def _cloud_dns(model: Model) -> list[FailoverSetup]:
                 rs,
                 detection,
                 "routingPolicy.healthCheck (a gcp.compute.HealthCheck) and healthCheckedTargets on every backup geo",
+                recovery=recovery,
             )
         )
     return setups
@@ -550,6 +619,15 @@ def budget_local(hc: dict[str, Any]) -> list[Term]:
     timeout, osrc = _num(hc, "timeoutSeconds", 0.5, "failoverkit local")
     detect = None if interval is None or threshold is None else interval * threshold
     return [Term("detection", detect, f"{isrc} x {tsrc}"), Term("check timeout", timeout, osrc)]
+
+
+def failback_local(hc: dict[str, Any]) -> list[Term]:
+    """failoverkit local DNS: intervalSeconds x recoveryThreshold + timeoutSeconds."""
+    interval, isrc = _num(hc, "intervalSeconds", 1, "failoverkit local")
+    threshold, tsrc = _num(hc, "recoveryThreshold", 2, "failoverkit local")
+    timeout, osrc = _num(hc, "timeoutSeconds", 0.5, "failoverkit local")
+    recover = None if interval is None or threshold is None else interval * threshold
+    return [Term("recovery", recover, f"{isrc} x {tsrc}"), Term("check timeout", timeout, osrc)]
 
 
 def _local(model: Model) -> list[FailoverSetup]:
@@ -576,6 +654,7 @@ def _local(model: Model) -> list[FailoverSetup]:
                 res,
                 budget_local(hc) if checked else [Term("detection", None, "no healthCheck on the local DNS")],
                 "a healthCheck {intervalSeconds, failureThreshold, timeoutSeconds} on the local DNS",
+                recovery=failback_local(hc) if checked else [Term("recovery", None, "no healthCheck on the local DNS")],
             )
         )
     return setups

@@ -88,6 +88,25 @@ def test_budget_is_computed_when_the_stack_did_not_export_one() -> None:
     assert DrillPlan.from_outputs(outputs, stack="s", fault="crash").budget.seconds == 1 * 3 + 0.5 + 2
 
 
+def test_budgets_come_from_the_deployed_providers_models() -> None:
+    """A cloud stack's drill budgets are its providers' (failoverkit.budget), the worse of primary and secondary."""
+    outputs = make_outputs(interval=10, threshold=3, timeout=5, recovery=1, ttl=30)
+    outputs["dns"] = {**outputs["dns"], "providers": ["traffic-manager"]}
+    plan = DrillPlan.from_outputs(outputs, stack="aws-azure", fault="unhealthy")
+    assert plan.budget.formula == "detection 30 + check timeout 5 + propagation 10 (estimate) + ttl 30"
+    assert plan.failback.formula == "recovery 10 + check timeout 5 + propagation 10 (estimate) + ttl 30"
+    outputs["dns"] = {**outputs["dns"], "providers": ["traffic-manager", "route53"]}
+    plan = DrillPlan.from_outputs(outputs, stack="aws-azure", fault="unhealthy")
+    assert (plan.failback.provider, plan.failback.total_seconds) == ("route53", 3 * 10 + 6 + 10 + 30)
+
+
+def test_unknown_dns_providers_are_named() -> None:
+    outputs = make_outputs()
+    outputs["dns"] = {**outputs["dns"], "providers": ["bind9"]}
+    with pytest.raises(DrillError, match=r"'dns\.providers'.*route53 \| traffic-manager"):
+        DrillPlan.from_outputs(outputs, stack="s", fault="crash")
+
+
 def test_command_exits_2_with_a_clear_message_on_bad_usage(
     tmp_path: Path, outputs: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -120,7 +139,7 @@ def _result(*, failover: float | None, failback: float | None, restored: bool = 
         plan=plan,
         figures=Figures(0.6, failover, S if failover else None, 0.5, 1, failback, failback),
         failover_budget=plan.budget,
-        failback_budget=failback_budget(plan.health_check, plan.ttl_seconds, 0.3),
+        failback_budget=failback_budget(plan.failback, 0.3),
         restart_seconds=0.3,
         restored=restored,
         timeline=timeline,

@@ -173,6 +173,7 @@ def test_crash_restart_time_is_added_to_the_failback_budget(outputs: dict[str, A
     assert result.failback_budget.seconds == pytest.approx(
         hc.interval_seconds * hc.recovery_threshold + hc.timeout_seconds + result.plan.ttl_seconds + 0.7
     )
+    assert result.to_json()["failback_budget_terms"][-1]["name"] == "restart"
     assert result.figures.failback_seconds == pytest.approx(1.0, abs=0.101)  # measured from the lift, restart included
     assert any("restarted" in e.name for e in result.events)
 

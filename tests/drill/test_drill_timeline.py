@@ -6,6 +6,8 @@ import random
 
 import pytest
 from failoverkit.budget import HealthCheck
+from failoverkit.budget import failback_budget as failback_model
+from failoverkit.budget import failover_budget as failover_model
 from failoverkit.drill import Sample, analyze, error_window, failback_budget, failover_budget, serving
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -95,15 +97,27 @@ def test_serving_needs_consecutive_good_answers_from_the_target() -> None:
 
 def test_budgets_show_their_arithmetic() -> None:
     hc = HealthCheck(interval_seconds=0.25, failure_threshold=2, timeout_seconds=0.1, recovery_threshold=3)
-    fo = failover_budget(hc, ttl_seconds=1)
+    fo = failover_budget(failover_model("local", hc, 1))
     assert fo.seconds == pytest.approx(0.25 * 2 + 0.1 + 1)
-    assert "interval x failureThreshold 0.5" in fo.formula
-    assert failover_budget(hc, 1, stack_budget=7.5).seconds == 7.5  # the stack's own figure wins
-    fb = failback_budget(hc, ttl_seconds=1, restart_seconds=None)
+    assert fo.formula == "detection 0.5 + check timeout 0.1 + ttl 1"
+    fb = failback_budget(failback_model("local", hc, 1), restart_seconds=None)
     assert fb.seconds == pytest.approx(0.25 * 3 + 0.1 + 1)
-    fb_crash = failback_budget(hc, ttl_seconds=1, restart_seconds=0.42)
+    fb_crash = failback_budget(failback_model("local", hc, 1), restart_seconds=0.42)
     assert fb_crash.seconds == pytest.approx(fb.seconds + 0.42)
     assert "restart 0.42" in fb_crash.formula
+    assert [t.name for t in fb_crash.terms] == ["recovery", "check timeout", "ttl", "restart"]
+
+
+def test_failback_budgets_follow_each_providers_model() -> None:
+    """Not one formula for every provider: Traffic Manager restores on one good probe, Route 53 counts
+    FailureThreshold successes plus its fixed 6 s check, and both add propagation (an estimate)."""
+    hc = HealthCheck(interval_seconds=10, failure_threshold=3, timeout_seconds=5, recovery_threshold=1)
+    tm = failback_budget(failback_model("traffic-manager", hc, 30), None)
+    assert tm.seconds == 10 + 5 + 10 + 30
+    assert tm.formula == "recovery 10 + check timeout 5 + propagation 10 (estimate) + ttl 30"
+    r53 = failback_budget(failback_model("route53", HealthCheck(10, 3, 6, 3), 30), None)
+    assert r53.seconds == 3 * 10 + 6 + 10 + 30
+    assert [t["estimate"] for t in r53.terms_json()] == [False, False, True, False]
 
 
 def test_sample_shift_and_json() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from failoverkit_policies import dns_failure_domain, dns_health_checked, ttl_bounded, within_rto
 from failoverkit_policies.failover_dns import failover_setups
@@ -301,79 +303,95 @@ def test_non_critical_stack_is_not_judged_for_failover(policy: object) -> None:
     assert policy.run(b.args()) == []  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    ("provider", "interval", "threshold", "timeout", "ttl"),
-    [
-        ("route53", 10, 3, 6, 30),
-        ("route53", 30, 1, 6, 60),
-        ("traffic-manager", 10, 3, 5, 30),
-        ("traffic-manager", 30, 4, 10, 10),
-        ("cloudflare", 15, 2, 5, 30),
-        ("cloudflare", 60, 3, 5, 0),
-        ("cloud-dns", 30, 2, 5, 30),
-        ("local", 1, 2, 0.5, 1),
-    ],
-)
-def test_budget_matches_failoverkits_model(
-    provider: str, interval: float, threshold: int, timeout: float, ttl: int
-) -> None:
-    """The pack keeps its own copy of the arithmetic (it may not import failoverkit): both must agree, on the
-    resource shapes failoverkit's DNS backends register for those settings."""
-    from failoverkit.budget import HealthCheck, failover_budget
+CF_ZONE = "fedcba9876543210fedcba9876543210"
+TRI = ["aws/us-east-1", "gcp/us-central1", "azure/westeurope"]
+LOCAL = [{"cloud": c, "region": r, "simulated": True} for c, r in (("aws", "us-east-1"), ("gcp", "europe-west1"))]
 
-    expected = failover_budget(provider, HealthCheck(interval, threshold, timeout, threshold), ttl).total_seconds
+# (provider, targets, dns settings): what failoverkit registers for each is judged by the pack.
+KIT_SETUPS = [
+    ("route53", ["aws/us-east-1", "gcp/us-central1"], {"ttl": 30, "healthCheck": {"intervalSeconds": 10}}),
+    ("route53", ["aws/us-east-1", "gcp/us-central1"], {"ttl": 60, "healthCheck": {"failureThreshold": 1}}),
+    ("route53", TRI, {"ttl": 0, "healthCheck": {"intervalSeconds": 10, "failureThreshold": 2}}),
+    (
+        "traffic-manager",
+        ["aws/us-east-1", "azure/westeurope"],
+        {"resourceGroup": "rg", "ttl": 30, "healthCheck": {"intervalSeconds": 10, "failureThreshold": 3}},
+    ),
+    ("traffic-manager", ["aws/us-east-1", "azure/westeurope"], {"resourceGroup": "rg", "ttl": 10}),
+    (
+        "cloudflare",
+        TRI,
+        {
+            "zoneId": CF_ZONE,
+            "plan": "business",
+            "ttl": 30,
+            "healthCheck": {"intervalSeconds": 15, "failureThreshold": 2, "timeoutSeconds": 5},
+        },
+    ),
+    (
+        "cloudflare",
+        ["aws/us-east-1", "gcp/us-central1"],
+        {"zoneId": CF_ZONE, "proxied": True, "healthCheck": {"failureThreshold": 3, "recoveryThreshold": 4}},
+    ),
+    (
+        "cloud-dns",
+        ["gcp/us-central1", "azure/westeurope"],
+        {"managedZone": "example-com", "ttl": 30, "healthCheck": {"failureThreshold": 2, "recoveryThreshold": 3}},
+    ),
+    (
+        "local",
+        LOCAL,
+        {"ttl": 1, "healthCheck": {"intervalSeconds": 0.5, "timeoutSeconds": 0.2, "recoveryThreshold": 3}},
+    ),
+]
+
+
+def _kit_stack(provider: str, targets: list[Any], dns: dict[str, Any]) -> tuple[StackBuilder, Any]:
+    """Run failoverkit's FailoverApp under mocks and hand the pack what it registered, as the engine would."""
+    from failoverkit.app import FailoverApp
+    from failoverkit.check.mocks import run_program
+    from failoverkit.spec import parse_spec
+
+    args = {
+        "app": {"name": "shop", "image": "ghcr.io/acme/shop:1.4.2"},
+        "hostname": "shop.example.com",
+        "targets": [
+            t if isinstance(t, dict) else dict(zip(("cloud", "region"), t.split("/"), strict=True)) for t in targets
+        ],
+        "dns": {"provider": provider, "zone": "example.com", **dns},
+        "rtoSeconds": 3600,
+    }
+    recorded = run_program(lambda: FailoverApp("shop", args), project="failoverkit", stack="test")  # type: ignore[arg-type]
+    names = {r.urn: r.name for r in recorded}
     b = StackBuilder()
-    if provider == "route53":
-        b.add("aws:route53/healthCheck:HealthCheck", "hc", {"requestInterval": interval, "failureThreshold": threshold})
-        for role in ("PRIMARY", "SECONDARY"):
-            b.add(
-                "aws:route53/record:Record",
-                role,
-                {
-                    "name": "h",
-                    "type": "CNAME",
-                    "ttl": ttl,
-                    "records": ["x"],
-                    "healthCheckId": UNKNOWN,
-                    "failoverRoutingPolicies": [{"type": role}],
-                },
-                deps={"healthCheckId": ["hc"]},
-            )
-    elif provider == "traffic-manager":
-        monitor = {
-            "intervalInSeconds": interval,
-            "toleratedNumberOfFailures": threshold - 1,
-            "timeoutInSeconds": timeout,
-        }
-        b.add("azure-native:trafficmanager:Profile", "tm", {"monitorConfig": monitor, "dnsConfig": {"ttl": ttl}})
-    elif provider == "cloudflare":
-        monitor = {"interval": interval, "consecutiveDown": threshold, "retries": 1, "timeout": timeout}
-        b.add("cloudflare:index/loadBalancerMonitor:LoadBalancerMonitor", "mon", monitor)
-        b.add(
-            "cloudflare:index/loadBalancerPool:LoadBalancerPool",
-            "pool",
-            {"monitor": UNKNOWN},
-            deps={"monitor": ["mon"]},
-        )
-        b.add("cloudflare:index/loadBalancer:LoadBalancer", "lb", {"ttl": ttl}, deps={"defaultPools": ["pool"]})
-    elif provider == "cloud-dns":
-        b.add(
-            "gcp:compute/healthCheck:HealthCheck",
-            "hc",
-            {"checkIntervalSec": interval, "unhealthyThreshold": threshold, "timeoutSec": timeout},
-        )
-        policy = {"healthCheck": UNKNOWN, "primaryBackup": {"primary": {"externalEndpoints": ["x"]}, "backupGeos": []}}
-        b.add(
-            "gcp:dns/recordSet:RecordSet", "rs", {"ttl": ttl, "routingPolicy": policy}, deps={"routingPolicy": ["hc"]}
-        )
-    else:
-        hc = {"intervalSeconds": interval, "failureThreshold": threshold, "timeoutSeconds": timeout}
-        b.add(
-            "pulumi-python:dynamic:Resource",
-            "dns",
-            {"kind": "failoverkit:local:FailoverDns", "ttlSeconds": ttl, "healthCheck": hc},
-        )
-    assert _setups(b)[provider].known_seconds == expected
+    for r in recorded:
+        if r.custom:
+            props = {**r.outputs, **({"id": r.id} if r.id else {})}
+            deps = {k: [names[u] for u in urns if u in names] for k, urns in r.property_dependencies.items()}
+            b.add(r.type, r.name, props, deps=deps)
+    return b, parse_spec(args)
+
+
+@pytest.mark.parametrize(("provider", "targets", "dns"), KIT_SETUPS)
+def test_failover_and_failback_budgets_match_failoverkits_models(
+    provider: str, targets: list[Any], dns: dict[str, Any]
+) -> None:
+    """The pack keeps its own copy of the arithmetic (it may not import failoverkit): both must agree, failover and
+    failback, on the resources failoverkit's DNS backends really register for those settings."""
+    from failoverkit.budget import failback_budget, failover_budget
+
+    b, spec = _kit_stack(provider, targets, dns)
+    hc, ttl, proxied = spec.dns.health_check, spec.dns.ttl_seconds, spec.dns.proxied
+    setup = _setups(b)[provider]
+    assert not setup.unknown_terms
+    assert setup.known_seconds == failover_budget(provider, hc, ttl, proxied=proxied).total_seconds
+    assert setup.failback_known_seconds == failback_budget(provider, hc, ttl, proxied=proxied).total_seconds
+
+
+def test_the_mirror_covers_every_provider() -> None:
+    from failoverkit.budget import PROVIDERS
+
+    assert {p for p, _, _ in KIT_SETUPS} == set(PROVIDERS)
 
 
 def test_primary_with_unknown_cloud_falls_back_to_the_components_word() -> None:

@@ -26,7 +26,8 @@ CF_ZONE = "fedcba9876543210fedcba9876543210"
 REQUIRED: dict[str, dict[str, Any]] = {
     "route53": {},
     "traffic-manager": {"resourceGroup": "rg-dns"},
-    "cloudflare": {"zoneId": CF_ZONE, "accountId": CF_ACCOUNT},
+    # The account is read from the zone; 15 s checks (TYPICAL_HC) need the Business plan.
+    "cloudflare": {"zoneId": CF_ZONE, "plan": "business"},
     "cloud-dns": {"managedZone": "example-com"},
 }
 TYPICAL_HC = {

@@ -40,6 +40,8 @@ OUTPUTS = {
     "placements",
     "failoverBudgetSeconds",
     "failoverBudgetFormula",
+    "failbackBudgetSeconds",
+    "failbackBudgetFormula",
     "rtoSeconds",
     "tags",
     "workload",

@@ -38,7 +38,9 @@ def _app(recorder: Any, args: dict[str, Any]) -> Infra:
 
 @pytest.mark.usefixtures("stub_targets")
 def test_route53_with_cloudflare_secondary_publishes_both(recorder: Any) -> None:
-    args = config("route53", secondary="cloudflare", accountId=CF_ACCOUNT)
+    # Cloudflare at Route 53's 10 s needs the Enterprise plan and a timeout whose retry fits the interval.
+    hc = {"intervalSeconds": 10, "failureThreshold": 3, "timeoutSeconds": 4}
+    args = config("route53", secondary="cloudflare", accountId=CF_ACCOUNT, plan="enterprise", healthCheck=hc)
     infra = _app(recorder, args)
     infra.assert_resource_count("failoverkit:dns:Route53Failover", 1)
     infra.assert_resource_count("failoverkit:dns:CloudflareFailover", 1)
@@ -50,7 +52,7 @@ def test_route53_with_cloudflare_secondary_publishes_both(recorder: Any) -> None
         infra.assert_has_resource("cloudflare:index/dnsRecord:DnsRecord", {"name": f"_v-{key}.shop.example.com"})
     outputs = infra.component().outputs
     assert outputs["dns"]["providers"] == ["route53", "cloudflare"]
-    # The budget is the slower provider's: route53 88 s vs cloudflare 10x3 + 2x6 + 10 + 30 = 82 s.
+    # The slower provider sets the budget: route53 88 s (fixed 6 s timeout) vs cloudflare 10x3 + 2x4 + 10 + 30 = 78 s.
     assert outputs["failoverBudgetSeconds"] == 88
     assert "route53ZoneId" in outputs["dns"] and "cloudflareLoadBalancerId" in outputs["dns"]
 
@@ -69,8 +71,7 @@ def test_traffic_manager_with_route53_secondary(recorder: Any) -> None:
 
 @pytest.mark.usefixtures("stub_targets")
 def test_every_dns_child_hangs_off_the_app(recorder: Any) -> None:
-    infra = _app(
-        recorder, config("cloudflare", secondary="route53", healthCheck={"intervalSeconds": 10, "failureThreshold": 3})
-    )
+    hc = {"intervalSeconds": 10, "failureThreshold": 3, "timeoutSeconds": 4}
+    infra = _app(recorder, config("cloudflare", secondary="route53", plan="enterprise", healthCheck=hc))
     for r in infra.custom():
         assert infra.ancestors(r)[-1] == "failoverkit:index:FailoverApp", r.name

@@ -151,7 +151,7 @@ def test_every_catalogue_row_is_a_resource_the_program_creates() -> None:
     # program names with no row would go unchecked by the property test).
     seen: set[str] = set()
     for provider, extra in [("route53", {}), ("traffic-manager", {"resourceGroup": "rg-dns"}),
-                            ("cloudflare", {"zoneId": "f" * 32, "accountId": "0" * 32}),
+                            ("cloudflare", {"zoneId": "f" * 32}),
                             ("cloud-dns", {"managedZone": "example-com"})]:  # fmt: skip
         placements = ["gcp/us-central1", "azure/westeurope"] + (["aws/us-east-1"] if provider != "cloud-dns" else [])
         args = app_args(placements)

@@ -33,7 +33,16 @@ BACKENDS: list[tuple[str, str | None, dict[str, Any]]] = [
     ("traffic-manager", None, {}),
     ("cloudflare", None, {}),
     ("cloud-dns", None, {}),
-    ("route53", "cloudflare", {"accountId": CF_ACCOUNT}),
+    # Cloudflare at Route 53's 10 s: the Enterprise plan, and a timeout whose retry fits the interval.
+    (
+        "route53",
+        "cloudflare",
+        {
+            "accountId": CF_ACCOUNT,
+            "plan": "enterprise",
+            "healthCheck": {"intervalSeconds": 10, "failureThreshold": 3, "timeoutSeconds": 4},
+        },
+    ),
     ("traffic-manager", "route53", {}),
 ]
 

@@ -240,6 +240,16 @@ def _engine_versions(call: Invoke) -> Any:
     }
 
 
+def _cloudflare_zone(call: Invoke) -> Any:
+    # By zoneId or by filter (a name, optionally in an account): the zone's id is `zoneId` (the data source's `id`
+    # may be blank) and its account is `account`.
+    query = dict(call.args.get("filter") or {})
+    name = str(query.get("name") or "example.com")
+    zone_id = str(call.args.get("zoneId") or _digest("cloudflare-zone", name)[:32])
+    account = dict(query.get("account") or {}).get("id") or _digest("cloudflare-account", zone_id)[:32]
+    return {"zoneId": zone_id, "name": name, "account": {"id": account, "name": "account"}}
+
+
 InvokeHandler = Callable[[Invoke], Any]
 
 INVOKE_RESULTS: Final[dict[str, InvokeHandler]] = {
@@ -339,6 +349,8 @@ INVOKE_RESULTS: Final[dict[str, InvokeHandler]] = {
         "secondarySharedKey": _digest("shared-key-2", str(c.args.get("workspaceName")))[:44],
     },
     "azure-native:app:getCustomDomainVerificationId": lambda c: {"value": _digest("subscription").upper()[:64]},
+    # Cloudflare
+    "cloudflare:index/getZone:getZone": _cloudflare_zone,
 }
 """Typed plausible results of the data sources programs commonly call, by token (see ``docs/ci.md``)."""
 

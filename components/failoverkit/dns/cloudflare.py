@@ -6,14 +6,18 @@ Resource graph (``shop``)::
     ├── cloudflare:index/loadBalancerMonitor     shop-cf-monitor          HTTPS GET path, interval, timeout,
     │                                                                     retries, consecutive down/up, Host header
     ├── cloudflare:index/loadBalancerPool        shop-<key>-cf-pool       one origin each, the monitor, 3 check regions
-    └── cloudflare:index/loadBalancer            shop-cf-lb               <hostname>: default pools in priority
-                                                                          order, fallback = last standby, steering off
+    ├── cloudflare:index/loadBalancer            shop-cf-lb               <hostname>: default pools in priority
+    │                                                                     order, fallback = the primary, steering off
+    ├── cloudflare:index/notificationPolicy      shop-cf-health-alert     load-balancing health alerts (dns.alert*)
+    └── cloudflare:index/zoneSetting             shop-cf-ssl-strict       proxied only: SSL mode Full (strict)
 
-The API token is the provider's: set it as a secret (``pulumi config set --secret
-cloudflare:apiToken ...``); the kit never logs it (an Azure target's ACME DNS-01 challenge
-reuses it, as a secret: failoverkit.certificates). Monitors and pools
-live in ``dns.accountId``; the load balancer in the zone ``dns.zoneId`` (looked up
-by name in that account when cloudflare is ``dns.secondary``).
+The zone is read with ``getZone`` (by ``dns.zoneId``, else by name, in ``dns.accountId`` when set); monitors,
+pools and the alert live in the zone's account. The API token is the provider's: set it as a secret (``pulumi
+config set --secret cloudflare:apiToken ...``); the kit never logs it (an Azure target's ACME
+DNS-01 challenge reuses it, as a secret: failoverkit.certificates). The token needs (permission
+names from the provider's docs): account "Load Balancing: Monitors and Pools Write", zone "Load Balancers
+Write", "DNS Write" and "Zone Read"; "Notifications Write" (account) with ``dns.alertEmails`` or
+``dns.alertWebhookIds``; "Zone Settings Write" with ``dns.proxied``.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pulumi_cloudflare as cloudflare
 from pulumi.runtime.config import get_config, is_config_secret
 
 from failoverkit import catalog
-from failoverkit.budget import CLOUDFLARE_RETRIES
+from failoverkit.budget.cloudflare import RETRIES
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.dns import FailoverRecord
 from failoverkit.dns._common import backend_name, child_name, child_opts, ordered, tag_text
@@ -40,6 +44,12 @@ PLAIN_TEXT_TOKEN_WARNING = (
 
 CHECK_REGIONS = ("WNAM", "ENAM", "WEU")
 """Three monitoring regions (each probes from 3 data centers): a single region's trouble doesn't decide."""
+HEALTH_ALERT = "load_balancing_health_alert"
+"""The notification alert type for pool and origin health changes (pulumi-cloudflare NotificationPolicy)."""
+SILENT_FAILOVER_WARNING = (
+    "cloudflare: no dns.alertEmails or dns.alertWebhookIds, so failovers happen silently; add one to be notified "
+    "when a pool or origin changes health"
+)
 
 
 def warn_if_token_in_plain_text() -> bool:
@@ -67,14 +77,21 @@ class CloudflareZone:
         value: pulumi.Input[str],
         ttl_seconds: int = 300,
     ) -> pulumi.Resource:
-        """A single DNS-only record; Cloudflare takes the FQDN without its trailing dot."""
+        """A single DNS-only record; Cloudflare takes names and CNAME targets without their trailing dot.
+
+        (It stores a CNAME's content without the dot and returns it so: a dotted value would show a diff on
+        every ``up``.)
+        """
+        content = pulumi.Output.all(record_type, value).apply(
+            lambda tv: str(tv[1]).rstrip(".") if str(tv[0]).upper() == "CNAME" else str(tv[1])
+        )
         return cloudflare.DnsRecord(
             name,
             cloudflare.DnsRecordArgs(
                 zone_id=self.zone_id,
                 name=pulumi.Output.from_input(record_name).apply(lambda n: n.rstrip(".")),
                 type=record_type,
-                content=value,
+                content=content,
                 ttl=ttl_seconds,
                 proxied=False,
                 # DNS records take free-text comments on every plan; tags need a paid plan.
@@ -88,24 +105,27 @@ class CloudflareFailover(pulumi.ComponentResource):
     """A Cloudflare load balancer on ``spec.hostname`` with one monitored pool per target."""
 
     zone_id: pulumi.Output[str]
+    account_id: pulumi.Output[str]
 
     def __init__(self, spec: FailoverSpec, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("failoverkit:dns:CloudflareFailover", backend_name(spec, "cloudflare"), {}, opts)
         self.spec = spec
-        if spec.dns.account_id is None:  # parse_spec refuses this; guard direct callers
-            raise ValueError("cloudflare needs dns.accountId")
-        self.account_id = spec.dns.account_id
         warn_if_token_in_plain_text()
-        if spec.dns.provider is DnsProvider.CLOUDFLARE and spec.dns.zone_id:
-            self.zone_id = pulumi.Output.from_input(spec.dns.zone_id)
+        zone_id = spec.dns.zone_id if spec.dns.provider is DnsProvider.CLOUDFLARE else None
+        account_id = spec.dns.account_id
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        # getZone takes exactly one of zone_id and filter (provider's zone data source).
+        if zone_id:
+            found = cloudflare.get_zone_output(zone_id=zone_id, opts=invoke)
         else:
+            account = cloudflare.GetZoneFilterAccountArgs(id=account_id) if account_id else None
             found = cloudflare.get_zone_output(
-                filter=cloudflare.GetZoneFilterArgs(
-                    name=spec.dns.zone, match="all", account=cloudflare.GetZoneFilterAccountArgs(id=self.account_id)
-                ),
-                opts=pulumi.InvokeOutputOptions(parent=self),
+                filter=cloudflare.GetZoneFilterArgs(name=spec.dns.zone, match="all", account=account), opts=invoke
             )
-            self.zone_id = found.id
+        # The data source's `id` may be blank; `zone_id` is the zone's id (cloudflare/terraform-provider-cloudflare
+        # issue 5245). The account is the zone's: monitors and pools must live where the load balancer's zone is.
+        self.zone_id = pulumi.Output.from_input(zone_id) if zone_id else found.zone_id
+        self.account_id = pulumi.Output.from_input(account_id) if account_id else found.account.id
         self._zone = CloudflareZone(spec, self.zone_id, self)
 
     @property
@@ -127,7 +147,8 @@ class CloudflareFailover(pulumi.ComponentResource):
                 port=first.port,
                 interval=int(hc.interval_seconds),
                 timeout=int(hc.timeout_seconds),
-                retries=CLOUDFLARE_RETRIES,
+                retries=RETRIES,
+                # Set both counts: the API's default for each is 0 (budget/cloudflare.py).
                 consecutive_down=hc.failure_threshold,
                 consecutive_up=hc.recovery_threshold,
                 expected_codes="200",
@@ -165,31 +186,72 @@ class CloudflareFailover(pulumi.ComponentResource):
                 )
             )
         proxied = spec.dns.proxied
+        ssl = self._strict_ssl() if proxied else None
         lb = cloudflare.LoadBalancer(
             backend_name(spec, "cf-lb"),
             cloudflare.LoadBalancerArgs(
                 zone_id=self.zone_id,
                 name=spec.hostname,
                 default_pools=[p.id for p in pools],
-                # When every pool is unhealthy Cloudflare serves the fallback: the last standby.
-                fallback_pool=pools[-1].id,
+                # "The pool ID to use when all other pools are detected as unhealthy": the primary, as Route 53
+                # (and Traffic Manager) answer when every target is down, so two DNS providers agree.
+                fallback_pool=pools[0].id,
                 steering_policy="off",
                 proxied=proxied,
-                # A TTL applies only to DNS-only load balancers; 0 leaves Cloudflare's default.
-                ttl=None if proxied or spec.dns.ttl_seconds == 0 else spec.dns.ttl_seconds,
+                # A TTL applies only to DNS-only load balancers (parse_spec holds it to 30-86400).
+                ttl=None if proxied else spec.dns.ttl_seconds,
+                # One origin per pool: a request that fails on it is worth retrying only in the next pool.
+                adaptive_routing=cloudflare.LoadBalancerAdaptiveRoutingArgs(failover_across_pools=True)
+                if proxied
+                else None,
                 session_affinity="none",
                 enabled=True,
                 description=f"{spec.app.name} failover ({tag_text(spec)})",
             ),
-            opts=child_opts(self),
+            opts=child_opts(self, [ssl] if ssl else []),
         )
-        self.register_outputs({"zoneId": self.zone_id, "loadBalancerId": lb.id})
+        alert = self._health_alert(pools)
+        self.register_outputs({"zoneId": self.zone_id, "accountId": self.account_id, "loadBalancerId": lb.id})
         return FailoverRecord(
             provider="cloudflare",
             fqdn=spec.hostname,
             health_checks=[monitor],
-            records=[*pools, lb],
+            records=[*pools, lb, *([ssl] if ssl else []), *([alert] if alert else [])],
             extra_outputs={"cloudflareLoadBalancerId": lb.id, "cloudflareProxied": proxied},
+        )
+
+    def _strict_ssl(self) -> cloudflare.ZoneSetting:
+        """SSL mode Full (strict) for the zone: with Flexible, the proxy talks HTTP to origins that redirect to
+        HTTPS (every target does), a loop users see while every monitor stays green. Zone-wide: it applies to
+        every proxied name of the zone."""
+        return cloudflare.ZoneSetting(
+            backend_name(self.spec, "cf-ssl-strict"),
+            cloudflare.ZoneSettingArgs(zone_id=self.zone_id, setting_id="ssl", value="strict"),
+            opts=child_opts(self),
+        )
+
+    def _health_alert(self, pools: Sequence[cloudflare.LoadBalancerPool]) -> cloudflare.NotificationPolicy | None:
+        """A notification when any of the pools (or their origins) changes health; a warning when nobody is told."""
+        spec = self.spec
+        emails, webhooks = spec.dns.alert_emails, spec.dns.alert_webhook_ids
+        if not emails and not webhooks:
+            pulumi.log.warn(SILENT_FAILOVER_WARNING, resource=self)
+            return None
+        return cloudflare.NotificationPolicy(
+            backend_name(spec, "cf-health-alert"),
+            cloudflare.NotificationPolicyArgs(
+                account_id=self.account_id,
+                name=f"{spec.app.name} failover health",
+                alert_type=HEALTH_ALERT,
+                mechanisms=cloudflare.NotificationPolicyMechanismsArgs(
+                    emails=[cloudflare.NotificationPolicyMechanismsEmailArgs(id=e) for e in emails] or None,
+                    webhooks=[cloudflare.NotificationPolicyMechanismsWebhookArgs(id=w) for w in webhooks] or None,
+                ),
+                filters=cloudflare.NotificationPolicyFiltersArgs(pool_ids=[p.id for p in pools]),
+                enabled=True,
+                description=f"{spec.app.name} failover ({tag_text(spec)})",
+            ),
+            opts=child_opts(self),
         )
 
 

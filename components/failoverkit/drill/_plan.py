@@ -1,9 +1,11 @@
 """A drill's plan: a deployed stack's outputs plus the user's choice of fault and target.
 
 Everything the drill needs is read from the stack outputs the reference
-program exports (``hostname``, ``endpoints``, ``failoverBudgetSeconds``,
-``dns``), so a drill measures what was actually deployed, not what a config
-file says. Bad or missing outputs raise ``DrillError`` naming the output.
+program exports (``hostname``, ``endpoints``, ``dns``: providers, health check,
+TTL), so a drill measures what was actually deployed, not what a config file
+says; its failover and failback budgets come from the same per-provider models
+as the stack's own (``failoverkit.budget``). Bad or missing outputs raise
+``DrillError`` naming the output.
 
 Example::
 
@@ -19,7 +21,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from failoverkit.budget import HealthCheck
+from failoverkit import budget as models
+from failoverkit.budget import Budget, HealthCheck
 from failoverkit.drill._timeline import DrillBudget, failover_budget
 from failoverkit.errors import DrillError
 
@@ -70,6 +73,9 @@ class DrillPlan:
     health_check: HealthCheck
     ttl_seconds: float
     budget: DrillBudget
+    """The failover budget."""
+    failback: Budget
+    """The failback model; the drill adds a crashed target's measured restart to it (``failback_budget``)."""
     dns_server: tuple[str, int] | None
     """``address, port`` of the local DNS server; None means the system resolver."""
     state_dir: Path | None
@@ -122,8 +128,8 @@ class DrillPlan:
             ttl = float(dns["ttlSeconds"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DrillError(f"stack output 'dns': health check or TTL missing or malformed ({exc!r})") from None
-        stack_budget = outputs.get("failoverBudgetSeconds")
-        budget = failover_budget(hc, ttl, float(stack_budget) if isinstance(stack_budget, (int, float)) else None)
+        providers = _providers(dns)
+        proxied = dns.get("cloudflareProxied") is True
         server = dns.get("server")
         state_dir = dns.get("stateDir")
         processes = dns.get("processes")
@@ -135,7 +141,8 @@ class DrillPlan:
             fault=fault,
             health_check=hc,
             ttl_seconds=ttl,
-            budget=budget,
+            budget=failover_budget(models.worst_budget(providers, hc, ttl, proxied=proxied)),
+            failback=models.worst_failback_budget(providers, hc, ttl, proxied=proxied),
             dns_server=_server(server) if server else None,
             state_dir=Path(state_dir) if isinstance(state_dir, str) and state_dir else None,
             processes={str(k): str(v) for k, v in processes.items()} if isinstance(processes, Mapping) else {},
@@ -151,6 +158,17 @@ def _get(data: Mapping[str, Any], key: str, kind: type, *, where: str = "") -> A
             "is the stack deployed (failoverkit up) with this version of failoverkit?"
         )
     return value
+
+
+def _providers(dns: Mapping[str, Any]) -> list[str]:
+    providers = dns.get("providers")
+    known = models.PROVIDERS
+    if not isinstance(providers, list) or not providers or not all(p in known for p in providers):
+        raise DrillError(
+            f"stack output 'dns.providers': expected a list of {' | '.join(known)}, got {providers!r}; "
+            "is the stack deployed (failoverkit up) with this version of failoverkit?"
+        )
+    return [str(p) for p in providers]
 
 
 def _endpoint(i: int, raw: Any) -> Endpoint:

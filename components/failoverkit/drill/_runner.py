@@ -125,6 +125,8 @@ class DrillResult:
             "budget_formula": self.failover_budget.formula,
             "failback_budget_seconds": self.failback_budget.seconds,
             "failback_budget_formula": self.failback_budget.formula,
+            "budget_terms": self.failover_budget.terms_json(),
+            "failback_budget_terms": self.failback_budget.terms_json(),
             "failover_ratio": self.failover_ratio,
             "failback_ratio": self.failback_ratio,
             "health_check": {
@@ -204,9 +206,8 @@ def run_drill(
     """
     progress = progress or NullProgress()
     target = plan.target.key
-    hc = plan.health_check
     # A crash's restart time is only known once measured; until then the bound assumes the worst start.
-    recovery = failback_budget(hc, plan.ttl_seconds, None)
+    recovery = failback_budget(plan.failback, None)
     injector.check()
     timeline.start()
     raw_events: list[tuple[float, str]] = []
@@ -258,7 +259,7 @@ def run_drill(
         if restart is not None:
             raw_events.append((lifted_at + restart, f"{target} restarted ({restart:.2f} s)"))
         progress.event(f"{plan.fault.value} lifted" + (f"; {target} restarted in {restart:.2f} s" if restart else ""))
-        back_budget = failback_budget(hc, plan.ttl_seconds, restart)
+        back_budget = failback_budget(plan.failback, restart)
         back_at = lifted_at
         came_back = _wait(
             f"failback: waiting for {target} to serve again (budget {back_budget.seconds:g} s)",
@@ -291,7 +292,7 @@ def run_drill(
         plan=plan,
         figures=figures,
         failover_budget=plan.budget,
-        failback_budget=failback_budget(hc, plan.ttl_seconds, restart),
+        failback_budget=failback_budget(plan.failback, restart),
         restart_seconds=restart,
         restored=restored,
         timeline=[s.shifted(fault_at) for s in samples],

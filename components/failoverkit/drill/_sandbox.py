@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from failoverkit.budget import HealthCheck, failover_budget
+from failoverkit.budget import HealthCheck, failback_budget, failover_budget
 from failoverkit.drill._faults import signal_exactly
 from failoverkit.localcloud import process
 
@@ -126,6 +126,7 @@ class LocalSandbox:
             "endpoints": endpoints,
             "placements": [f"{e['cloud']}/{e['region']}" for e in endpoints],
             "failoverBudgetSeconds": failover_budget("local", hc, self.ttl_seconds).total_seconds,
+            "failbackBudgetSeconds": failback_budget("local", hc, self.ttl_seconds).total_seconds,
             "rtoSeconds": 30,
             "dns": {
                 "providers": ["local"],

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from failoverkit.budget import HealthCheck
+from failoverkit.budget import Budget, Term
 
 
 @dataclass(frozen=True)
@@ -156,28 +156,30 @@ class DrillBudget:
 
     seconds: float
     formula: str
+    terms: tuple[Term, ...] = ()
+    """The provider model's terms (each with its source; ``estimate`` marks figures no provider documents)."""
+
+    def terms_json(self) -> list[dict[str, object]]:
+        return [t.to_output() for t in self.terms]
 
 
-def failback_budget(hc: HealthCheck, ttl_seconds: float, restart_seconds: float | None) -> DrillBudget:
+def failover_budget(model: Budget) -> DrillBudget:
+    """Worst case from the fault to resolvers serving a standby: the provider's model (``failoverkit.budget``)."""
+    return DrillBudget(model.total_seconds, model.formula, model.terms)
+
+
+def failback_budget(model: Budget, restart_seconds: float | None) -> DrillBudget:
     """Worst case from lifting the fault to resolvers serving the target again.
 
-    ``interval x recoveryThreshold`` successful checks, plus one check timeout
-    (a check in flight when the fault lifts may still fail), plus the TTL,
-    plus, after a crash, the time the target took to restart and accept
-    connections (measured, since no health check can pass before that).
+    The provider's failback model (recovery checks, a check in flight, propagation, TTL: ``failoverkit.budget``),
+    plus, after a crash, the time the target took to restart and accept connections (measured, since no health
+    check can pass before that).
     """
-    recover = hc.interval_seconds * hc.recovery_threshold
-    total = recover + hc.timeout_seconds + ttl_seconds
-    formula = f"interval x recoveryThreshold {recover:g} + check timeout {hc.timeout_seconds:g} + ttl {ttl_seconds:g}"
-    if restart_seconds is not None:
-        total += restart_seconds
-        formula += f" + restart {restart_seconds:.2f}"
-    return DrillBudget(round(total, 3), formula)
-
-
-def failover_budget(hc: HealthCheck, ttl_seconds: float, stack_budget: float | None = None) -> DrillBudget:
-    """Worst case from the fault to resolvers serving a standby: the stack's own budget when it exported one."""
-    detect = hc.interval_seconds * hc.failure_threshold
-    formula = f"interval x failureThreshold {detect:g} + check timeout {hc.timeout_seconds:g} + ttl {ttl_seconds:g}"
-    computed = round(detect + hc.timeout_seconds + ttl_seconds, 3)
-    return DrillBudget(stack_budget if stack_budget is not None else computed, formula)
+    if restart_seconds is None:
+        return DrillBudget(model.total_seconds, model.formula, model.terms)
+    restart = Term("restart", restart_seconds, "measured: the target's restart until it accepted connections")
+    return DrillBudget(
+        round(model.total_seconds + restart_seconds, 3),
+        f"{model.formula} + restart {restart_seconds:.2f}",
+        (*model.terms, restart),
+    )
