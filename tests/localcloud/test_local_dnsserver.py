@@ -411,12 +411,20 @@ _names = st.sampled_from(
     rdtype=st.sampled_from(["A", "AAAA", "TXT", "SOA", "NS", "CNAME", "ANY"]),
     qid=st.integers(0, 65535),
     flips=st.lists(st.booleans(), min_size=1, max_size=40),
+    warm_flips=st.lists(st.booleans(), min_size=1, max_size=40),
     payload=st.none() | st.sampled_from([512, 1232, 4096]),
     rd=st.booleans(),
     udp=st.booleans(),
 )
 def test_a_cached_reply_is_byte_for_byte_what_a_fresh_rendering_gives(
-    name: str, rdtype: str, qid: int, flips: list[bool], payload: int | None, rd: bool, udp: bool
+    name: str,
+    rdtype: str,
+    qid: int,
+    flips: list[bool],
+    warm_flips: list[bool],
+    payload: int | None,
+    rd: bool,
+    udp: bool,
 ) -> None:
     records = (
         StaticRecord("www.failoverkit.test", "CNAME", HOST, 60),
@@ -424,14 +432,19 @@ def test_a_cached_reply_is_byte_for_byte_what_a_fresh_rendering_gives(
     )
     board = HealthBoard(make_config(records=records), now=Clock())
     warm = Responder(board.config, board)
-    spelled = "".join(c.upper() if f else c for c, f in zip(name, flips * len(name), strict=False))
-    query = dns.message.make_query(spelled, rdtype, use_edns=payload is not None, payload=payload or 512)
-    query.id = qid
-    if not rd:
-        query.flags &= ~dns.flags.RD
-    warm.respond(dns.message.make_query(name, rdtype, use_edns=payload is not None, payload=payload or 512)
-                 .to_wire(), udp=udp)  # fmt: skip
-    wire = query.to_wire()
+
+    def query(flips: list[bool]) -> dns.message.Message:
+        spelled = "".join(c.upper() if f else c for c, f in zip(name, flips * len(name), strict=False))
+        query = dns.message.make_query(spelled, rdtype, use_edns=payload is not None, payload=payload or 512)
+        if not rd:
+            query.flags &= ~dns.flags.RD
+        return query
+
+    warm.respond(query(warm_flips).to_wire(), udp=udp)  # the cache now holds this spelling's answer
+    asked = query(flips)
+    asked.id = qid
+    spelled = asked.question[0].name.to_text(omit_final_dot=True)
+    wire = asked.to_wire()
     reply = warm.respond(wire, udp=udp)
     fresh = Responder(board.config, board).respond(wire, udp=udp)
     if name != f"_status.{HOST}":  # the health view carries streak counts that move with every check

@@ -12,6 +12,9 @@ It behaves like a cloud's health-checked failover record, on loopback:
   of an owned name NOERROR with no data, names outside the zone REFUSED.
 - Malformed queries get FORMERR (or are dropped when not even a header can be read);
   UDP answers larger than the client's payload are truncated with TC set.
+- Fast path: one thread serves every socket from a selector; each distinct query is rendered
+  by dnspython once per health state and repeats get only their id and question patched in
+  (``Responder``). TCP clients hold no thread; quiet ones are timed out or evicted (``TcpLimits``).
 - Health view: ``TXT _status.<hostname>`` returns one string per target plus
   ``all-unhealthy=...``; ``status.json`` (path in the config) is rewritten atomically on
   every state change, and every change is logged with an ISO timestamp.
@@ -533,7 +536,10 @@ class Responder:
             self._add(rrset)
         self.owned = {self.zone, self.hostname, self.status_name, *self.static}
         self._status_key = self.status_name.to_wire()
-        self._cache: tuple[Answer, dict[tuple[bool, bytes, bytes, bytes], tuple[bytes, bytes]]] = (board.answer(), {})
+        # Per transport (UDP answers may be truncated): the answer they were rendered for, and
+        # query bytes after the id, name lowercased -> response bytes after the id, name lowercased.
+        answer = board.answer()
+        self._caches: dict[bool, tuple[Answer, dict[bytes, bytes]]] = {True: (answer, {}), False: (answer, {})}
 
     def _add(self, rrset: dns.rrset.RRset) -> None:
         by_type = self.static.setdefault(rrset.name, {})
@@ -578,23 +584,30 @@ class Responder:
         if len(wire) < 12 or wire[2] & 0x80:
             return None  # not even a header, or a response: answering could loop or reflect
         answer = self.board.answer()  # read once: the cache and the rendering agree on it
+        cached_for, cache = self._caches[udp]
+        if cached_for is not answer:
+            cache = {}
+            self._caches[udp] = (answer, cache)
+        key = wire[2:]
+        if key.islower():  # no capital letter anywhere: the key is already folded, the question needs no patch
+            hit = cache.get(key)
+            if hit is not None:
+                return wire[:2] + hit
         end = _cacheable_name_end(wire)
         if not end:
             return self._render(wire, udp, answer)
-        key = (udp, wire[2:12], wire[12:end].lower(), wire[end:])
-        cached_for, cache = self._cache
-        if cached_for is not answer:
-            cache = {}
-            self._cache = (answer, cache)
+        name = wire[12:end]
+        folded = name.lower()  # names compare case-insensitively (RFC 4343); length bytes are < 64, never letters
+        key = wire[2:12] + folded + wire[end:]
         hit = cache.get(key)
         if hit is not None:
-            return wire[:2] + hit[0] + wire[12:end] + hit[1]
+            return wire[:2] + hit[:10] + name + hit[end - 2 :]  # the client's own spelling of the name
         reply = self._render(wire, udp, answer)
         # Keep it only if the question sits where the patch puts it, and never the live health view.
-        if reply[12:end] == wire[12:end] and key[2] != self._status_key:
+        if reply[12:end] == name and folded != self._status_key:
             if len(cache) >= ANSWER_CACHE_ENTRIES:
                 cache.clear()  # bounded: a flood of distinct names cannot grow it
-            cache[key] = (reply[2:12], reply[end:])
+            cache[key] = reply[2:12] + folded + reply[end:]
         return reply
 
     def _render(self, wire: bytes, udp: bool, answer: Answer) -> bytes:
