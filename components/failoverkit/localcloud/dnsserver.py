@@ -661,9 +661,10 @@ class Responder:
 class TcpLimits:
     """How many TCP clients are served at once and how long a quiet one may hold its place.
 
-    RFC 7766 (DNS Transport over TCP, section 6.2.3) leaves the idle timeout to the server
-    and recommends one "of the order of seconds"; a client that has not completed a query
-    gets less time than one that has, so idle or half-sent connections cannot pile up.
+    RFC 7766 (DNS Transport over TCP, section 6.1.2) warns that long server idle timeouts
+    exhaust resources, and RFC 7828 notes servers typically time out idle connections after
+    seconds. A client that has not completed a query gets less time than one that has, so
+    idle or half-sent connections cannot pile up.
     """
 
     max_connections: int = 256
