@@ -70,7 +70,8 @@ UDP_MIN_PAYLOAD = 512
 UDP_RECEIVE_BUFFER_BYTES = 4 << 20
 UDP_BATCH = 64
 """Datagrams answered per wake-up before the selector looks at the TCP clients again."""
-TCP_BACKLOG = 128
+TCP_BACKLOG = 1024
+"""Handshaken connections the kernel holds for accept(): a burst of new clients waits there, not in SYN retries."""
 SELECT_SECONDS = 0.1
 """How long the serving thread waits for a socket before it looks at the clock and the stop flag."""
 ANSWER_CACHE_ENTRIES = 4096
