@@ -524,7 +524,7 @@ def test_a_full_pool_evicts_the_connection_quiet_longest(tcp_server: FailoverDns
         assert not any(_closed_by_server(sock, within=0.05) for sock in others)
 
 
-@pytest.mark.parametrize("tcp_server", [TcpLimits(first_query_seconds=0.3, idle_seconds=1.5)], indirect=True)
+@pytest.mark.parametrize("tcp_server", [TcpLimits(first_query_seconds=0.3, idle_seconds=3)], indirect=True)
 def test_silent_and_half_sent_connections_time_out_sooner_than_answered_ones(tcp_server: FailoverDnsServer) -> None:
     where = tcp_server.address
     good = dns.message.make_query(HOST, "A").to_wire()
@@ -539,7 +539,7 @@ def test_silent_and_half_sent_connections_time_out_sooner_than_answered_ones(tcp
         assert _closed_by_server(silent, within=1)
         assert _closed_by_server(half, within=0.3)
         assert not _closed_by_server(answered, within=0.5)  # an answered client gets the longer idle time
-        assert _closed_by_server(answered, within=2)
+        assert _closed_by_server(answered, within=4)
 
 
 def test_tcp_queries_pipelined_or_sent_byte_by_byte_are_all_answered(tcp_server: FailoverDnsServer) -> None:
