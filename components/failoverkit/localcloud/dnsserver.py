@@ -671,7 +671,7 @@ class TcpLimits:
     max_connections: int = 256
     """When full, a new client evicts the connection that has been quiet longest."""
     first_query_seconds: float = 2.0
-    """From accepting a connection (or answering its last query) to its next complete query, at first."""
+    """From accepting a connection to its first complete query."""
     idle_seconds: float = 10.0
     """After an answered query: how long the connection may stay quiet."""
 
@@ -679,16 +679,15 @@ class TcpLimits:
 class _TcpClient:
     """One TCP connection: bytes received but not yet a whole query, reply bytes not yet sent."""
 
-    __slots__ = ("events", "expires_at", "inbox", "on_event", "outbox", "peer", "sock")
+    __slots__ = ("events", "expires_at", "inbox", "outbox", "peer", "sock")
 
-    def __init__(self, sock: socket.socket, peer: Any, expires_at: float, on_event: Callable[[int], None]) -> None:
+    def __init__(self, sock: socket.socket, peer: Any, expires_at: float) -> None:
         self.sock = sock
         self.peer = peer
         self.inbox = bytearray()
         self.outbox = bytearray()
         self.expires_at = expires_at
         self.events = selectors.EVENT_READ
-        self.on_event = on_event
 
 
 class FailoverDnsServer:
@@ -816,15 +815,18 @@ class FailoverDnsServer:
         while True:
             try:
                 sock, peer = self._tcp.accept()
-            except OSError:
-                return  # no more waiting (or closing)
+            except BlockingIOError:
+                return  # no more waiting
+            except OSError:  # out of file descriptors: make room, so the next turn can accept
+                if self._clients:
+                    self._close(next(iter(self._clients)))
+                return
             if len(self._clients) >= limits.max_connections:
                 self._close(next(iter(self._clients)))  # full: the one quiet longest makes room
             sock.setblocking(False)
-            client = _TcpClient(sock, peer, self._clock() + limits.first_query_seconds, lambda _: None)
-            client.on_event = functools.partial(self._on_tcp, client)
+            client = _TcpClient(sock, peer, self._clock() + limits.first_query_seconds)
             self._clients[client] = None
-            self._selector.register(sock, client.events, client.on_event)
+            self._selector.register(sock, client.events, functools.partial(self._on_tcp, client))
 
     def _on_tcp(self, client: _TcpClient, events: int) -> None:
         try:
@@ -856,8 +858,9 @@ class FailoverDnsServer:
             wire = bytes(inbox[2 : 2 + size])
             del inbox[: 2 + size]
             reply = self.responder.respond(wire)
-            if reply is not None:
-                client.outbox += len(reply).to_bytes(2, "big") + reply
+            if reply is None:
+                continue  # not a query (no header, or a response): dropped, and it buys no time
+            client.outbox += len(reply).to_bytes(2, "big") + reply
             client.expires_at = self._clock() + self.tcp_limits.idle_seconds
             del self._clients[client]  # now the most recently active
             self._clients[client] = None
@@ -877,7 +880,7 @@ class FailoverDnsServer:
         events = selectors.EVENT_WRITE if client.outbox else selectors.EVENT_READ
         if events != client.events:
             client.events = events
-            self._selector.modify(client.sock, events, client.on_event)
+            self._selector.modify(client.sock, events, self._selector.get_key(client.sock).data)
 
     def _close_expired(self, now: float) -> None:
         for client in [c for c in self._clients if c.expires_at <= now]:
