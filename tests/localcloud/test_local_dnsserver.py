@@ -6,8 +6,11 @@ failover and recovery take a few hundred milliseconds at most.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +31,7 @@ from failoverkit.localcloud.dnsserver import (
     Responder,
     ServerConfig,
     StaticRecord,
+    TcpLimits,
     http_check,
 )
 from hypothesis import given, settings
@@ -340,3 +344,213 @@ def test_every_prefix_of_a_query_is_handled(cut: int) -> None:
         rcode = dns.rcode.from_flags(int.from_bytes(reply[2:4], "big"), 0)
         assert rcode in (dns.rcode.FORMERR, dns.rcode.NOERROR)
         assert (rcode == dns.rcode.NOERROR) == (cut >= len(wire))
+
+
+# --- the answer cache: rendered once per health state, only the id and question patched ---
+
+
+def _fail(board: HealthBoard, priority: int) -> None:
+    for _ in range(FAST.failure_threshold):
+        board.observe(priority, CheckResult(False, "HTTP 503"))
+
+
+def _a_of(reply: bytes | None) -> list[str]:
+    assert reply is not None
+    return [str(r) for rrset in dns.message.from_wire(reply).answer if rrset.rdtype == dns.rdatatype.A for r in rrset]
+
+
+def test_a_health_change_is_answered_by_the_very_next_query() -> None:
+    board = HealthBoard(make_config(records=(StaticRecord("www.failoverkit.test", "CNAME", HOST),)), now=Clock())
+    responder = Responder(board.config, board)
+    a = dns.message.make_query(HOST, "A").to_wire()
+    www = dns.message.make_query("www.failoverkit.test", "A").to_wire()
+    for _ in range(2):  # the second answer of each comes from the cache
+        assert _a_of(responder.respond(a, udp=True)) == ["127.0.10.1"]
+        assert _a_of(responder.respond(www, udp=True)) == ["127.0.10.1"]
+    _fail(board, 0)
+    assert _a_of(responder.respond(a, udp=True)) == ["127.0.10.2"]
+    assert _a_of(responder.respond(www, udp=True)) == ["127.0.10.2"]  # the CNAME's chased answer too
+    for _ in range(FAST.recovery_threshold):
+        board.observe(0, CheckResult(True, "HTTP 200"))
+    assert _a_of(responder.respond(a)) == ["127.0.10.1"]
+
+
+def test_the_health_view_is_never_served_from_the_cache() -> None:
+    board = HealthBoard(make_config(), now=Clock())
+    responder = Responder(board.config, board)
+    status = dns.message.make_query(f"_status.{HOST}", "TXT").to_wire()
+    before = responder.respond(status, udp=True)
+    board.observe(1, CheckResult(True, "HTTP 200"))  # no change of answer, but a longer streak
+    after = responder.respond(status, udp=True)
+    assert after is not None and before != after
+    assert b"streak=okx1" in after
+
+
+def test_queries_are_answered_while_the_health_checker_holds_the_board() -> None:
+    board = HealthBoard(make_config(), now=Clock())
+    responder = Responder(board.config, board)
+    wire = dns.message.make_query(HOST, "A").to_wire()
+    replies: list[bytes | None] = []
+    with board._lock:  # as during a check's state change
+        worker = threading.Thread(target=lambda: replies.append(responder.respond(wire, udp=True)))
+        worker.start()
+        worker.join(timeout=2)
+        assert not worker.is_alive(), "the query path waited for the health checker's lock"
+    assert _a_of(replies[0]) == ["127.0.10.1"]
+
+
+_names = st.sampled_from(
+    [HOST, f"www.{HOST}", "www.failoverkit.test", "failoverkit.test", "nothing.failoverkit.test", "example.com",
+     f"_status.{HOST}", "big.failoverkit.test"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=_names,
+    rdtype=st.sampled_from(["A", "AAAA", "TXT", "SOA", "NS", "CNAME", "ANY"]),
+    qid=st.integers(0, 65535),
+    flips=st.lists(st.booleans(), min_size=1, max_size=40),
+    warm_flips=st.lists(st.booleans(), min_size=1, max_size=40),
+    payload=st.none() | st.sampled_from([512, 1232, 4096]),
+    rd=st.booleans(),
+    udp=st.booleans(),
+)
+def test_a_cached_reply_is_byte_for_byte_what_a_fresh_rendering_gives(
+    name: str,
+    rdtype: str,
+    qid: int,
+    flips: list[bool],
+    warm_flips: list[bool],
+    payload: int | None,
+    rd: bool,
+    udp: bool,
+) -> None:
+    records = (
+        StaticRecord("www.failoverkit.test", "CNAME", HOST, 60),
+        *(StaticRecord("big.failoverkit.test", "TXT", f"{i:03d}" + "y" * 200, 60) for i in range(5)),
+    )
+    board = HealthBoard(make_config(records=records), now=Clock())
+    warm = Responder(board.config, board)
+
+    def query(flips: list[bool]) -> dns.message.Message:
+        spelled = "".join(c.upper() if f else c for c, f in zip(name, flips * len(name), strict=False))
+        query = dns.message.make_query(spelled, rdtype, use_edns=payload is not None, payload=payload or 512)
+        if not rd:
+            query.flags &= ~dns.flags.RD
+        return query
+
+    warm.respond(query(warm_flips).to_wire(), udp=udp)  # the cache now holds this spelling's answer
+    asked = query(flips)
+    asked.id = qid
+    spelled = asked.question[0].name.to_text(omit_final_dot=True)
+    wire = asked.to_wire()
+    reply = warm.respond(wire, udp=udp)
+    fresh = Responder(board.config, board).respond(wire, udp=udp)
+    if name != f"_status.{HOST}":  # the health view carries streak counts that move with every check
+        assert reply == fresh
+    assert reply is not None and reply[:2] == wire[:2]
+    assert dns.message.from_wire(reply).question[0].name.to_text(omit_final_dot=True) == spelled  # 0x20 kept
+
+
+# --- TCP: no client can hold the server ---
+
+
+def _tcp_exchange(where: tuple[str, int], wire: bytes, timeout: float) -> bytes:
+    with socket.create_connection(where, timeout=timeout) as sock:
+        sock.sendall(len(wire).to_bytes(2, "big") + wire)
+        size = int.from_bytes(_recv(sock, 2), "big")
+        return _recv(sock, size)
+
+
+def _recv(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError(f"closed after {len(data)} of {size} bytes")
+        data += chunk
+    return data
+
+
+def _closed_by_server(sock: socket.socket, within: float) -> bool:
+    sock.settimeout(within)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+@pytest.fixture
+def tcp_server(request: pytest.FixtureRequest) -> Iterator[FailoverDnsServer]:
+    limits = getattr(request, "param", TcpLimits())
+    server = FailoverDnsServer(make_config(), checker=FakeHealth(), tcp_limits=limits)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_two_hundred_idle_connections_cannot_lock_out_a_new_client(tcp_server: FailoverDnsServer) -> None:
+    where = tcp_server.address
+    good = dns.message.make_query(HOST, "A").to_wire()
+    with contextlib.ExitStack() as idle:
+        for i in range(200):
+            sock = idle.enter_context(socket.create_connection(where, timeout=1))
+            if i % 2:
+                sock.sendall(b"\x00\x40" + good[:5])  # half a query, the rest never comes
+        assert wait_for(lambda: tcp_server.tcp_clients == 200, timeout=5)
+        started = time.monotonic()
+        reply = _tcp_exchange(where, good, timeout=1)
+        assert time.monotonic() - started < 1.0
+        assert _a_of(reply) == ["127.0.10.1"]
+
+
+@pytest.mark.parametrize("tcp_server", [TcpLimits(max_connections=4)], indirect=True)
+def test_a_full_pool_evicts_the_connection_quiet_longest(tcp_server: FailoverDnsServer) -> None:
+    where = tcp_server.address
+    good = dns.message.make_query(HOST, "A").to_wire()
+    with contextlib.ExitStack() as held:
+        oldest, *others = (held.enter_context(socket.create_connection(where, timeout=1)) for _ in range(4))
+        assert wait_for(lambda: tcp_server.tcp_clients == 4, timeout=2)
+        for sock in others:  # these three answered a query: more recently active than the oldest
+            sock.sendall(len(good).to_bytes(2, "big") + good)
+            _recv(sock, int.from_bytes(_recv(sock, 2), "big"))
+        assert _a_of(_tcp_exchange(where, good, timeout=1)) == ["127.0.10.1"]
+        assert _closed_by_server(oldest, within=1)
+        assert not any(_closed_by_server(sock, within=0.05) for sock in others)
+
+
+@pytest.mark.parametrize("tcp_server", [TcpLimits(first_query_seconds=0.3, idle_seconds=3)], indirect=True)
+def test_silent_and_half_sent_connections_time_out_sooner_than_answered_ones(tcp_server: FailoverDnsServer) -> None:
+    where = tcp_server.address
+    good = dns.message.make_query(HOST, "A").to_wire()
+    with (
+        socket.create_connection(where, timeout=1) as silent,
+        socket.create_connection(where, timeout=1) as half,
+        socket.create_connection(where, timeout=1) as answered,
+    ):
+        half.sendall(b"\x00\x40" + good[:5])
+        answered.sendall(len(good).to_bytes(2, "big") + good)
+        _recv(answered, int.from_bytes(_recv(answered, 2), "big"))
+        assert _closed_by_server(silent, within=1)
+        assert _closed_by_server(half, within=0.3)
+        assert not _closed_by_server(answered, within=0.5)  # an answered client gets the longer idle time
+        assert _closed_by_server(answered, within=4)
+
+
+def test_tcp_queries_pipelined_or_sent_byte_by_byte_are_all_answered(tcp_server: FailoverDnsServer) -> None:
+    frames = [dns.message.make_query(name, "A", id=i) for i, name in enumerate((HOST, "www.failoverkit.test", HOST))]
+    wire = b"".join(len(w).to_bytes(2, "big") + w for w in (q.to_wire() for q in frames))
+    with socket.create_connection(tcp_server.address, timeout=2) as sock:
+        sock.sendall(wire)  # three queries in one write
+        for i, want in enumerate(frames):
+            reply = dns.message.from_wire(_recv(sock, int.from_bytes(_recv(sock, 2), "big")))
+            assert reply.id == i and reply.question == want.question
+        for byte in wire[: 2 + len(frames[0].to_wire())]:  # the first query again, one byte per write
+            sock.sendall(bytes([byte]))
+        reply = dns.message.from_wire(_recv(sock, int.from_bytes(_recv(sock, 2), "big")))
+        assert reply.id == 0 and [str(r) for r in reply.answer[0]] == ["127.0.10.1"]

@@ -12,6 +12,9 @@ It behaves like a cloud's health-checked failover record, on loopback:
   of an owned name NOERROR with no data, names outside the zone REFUSED.
 - Malformed queries get FORMERR (or are dropped when not even a header can be read);
   UDP answers larger than the client's payload are truncated with TC set.
+- Fast path: one thread serves every socket from a selector; each distinct query is rendered
+  by dnspython once per health state and repeats get only their id and question patched in
+  (``Responder``). TCP clients hold no thread; quiet ones are timed out or evicted (``TcpLimits``).
 - Health view: ``TXT _status.<hostname>`` returns one string per target plus
   ``all-unhealthy=...``; ``status.json`` (path in the config) is rewritten atomically on
   every state change, and every change is logged with an ISO timestamp.
@@ -30,8 +33,10 @@ Example (in-process, as the tests use it)::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
+import selectors
 import signal
 import socket
 import sys
@@ -62,8 +67,14 @@ log = logging.getLogger("failoverkit.dnsserver")
 
 STATUS_LABEL = "_status"
 UDP_MIN_PAYLOAD = 512
-TCP_IDLE_SECONDS = 10.0
-TCP_MAX_CONNECTIONS = 64
+UDP_RECEIVE_BUFFER_BYTES = 4 << 20
+UDP_BATCH = 64
+"""Datagrams answered per wake-up before the selector looks at the TCP clients again."""
+TCP_BACKLOG = 1024
+"""Handshaken connections the kernel holds for accept(): a burst of new clients waits there, not in SYN retries."""
+SELECT_SECONDS = 0.1
+"""How long the serving thread waits for a socket before it looks at the clock and the stop flag."""
+ANSWER_CACHE_ENTRIES = 4096
 SUPPORTED_STATIC_TYPES = ("A", "AAAA", "CNAME", "TXT", "MX", "SRV", "CAA")
 
 
@@ -305,7 +316,10 @@ class Answer:
 class HealthBoard:
     """The health state machine: thresholds in, the answer out. Pure apart from its lock; no I/O.
 
-    ``on_change(messages)`` is called (outside the lock) after every state change.
+    ``on_change(messages)`` is called (outside the lock) after every state change. The
+    answer is published as one attribute, replaced inside the lock the moment it changes,
+    so the query path reads it without taking the lock the checkers hold, and the very
+    next query after a change sees the new answer.
     """
 
     def __init__(
@@ -321,12 +335,13 @@ class HealthBoard:
         self._health = {e.priority: EndpointHealth(e) for e in config.endpoints}
         self._started = now()
         self._changed = self._started
+        self._current = self._answer_locked()
 
     def observe(self, priority: int, result: CheckResult) -> list[str]:
         """Record one check of endpoint ``priority``; returns the state changes it caused (as log lines)."""
         hc = self.config.health_check
         with self._lock:
-            before = self._answer_locked()
+            before = self._current
             h = self._health[priority]
             h.checks += 1
             h.last_detail = result.detail
@@ -350,6 +365,7 @@ class HealthBoard:
                 )
             after = self._answer_locked()
             if after != before:
+                self._current = after
                 note = " (all targets unhealthy: answering as if all were healthy)" if after.all_unhealthy else ""
                 messages.append(
                     f"answer {before.endpoint.address} ({before.endpoint.placement}) -> "
@@ -369,9 +385,11 @@ class HealthBoard:
         return Answer(ordered[0].endpoint, True)
 
     def answer(self) -> Answer:
-        """The endpoint the hostname resolves to now."""
-        with self._lock:
-            return self._answer_locked()
+        """The endpoint the hostname resolves to now (lock-free: one attribute read).
+
+        The same object until the answer changes, so callers may key caches by identity.
+        """
+        return self._current
 
     def status_strings(self) -> list[str]:
         """One TXT string per endpoint plus the ``all-unhealthy=`` summary (each well under 255 bytes)."""
@@ -463,8 +481,38 @@ class HealthMonitor:
 # --- answering ---
 
 
+def _cacheable_name_end(wire: bytes) -> int:
+    """Offset just past the question's name, or 0 when the answer cache cannot serve ``wire``.
+
+    Served from the cache: one question, no answer or authority records, at most one
+    additional record (EDNS's OPT), and a name without compression pointers; everything
+    else takes the full parse.
+    """
+    if wire[4:12] not in _CACHEABLE_COUNTS:
+        return 0
+    end, size = 12, len(wire)
+    while end < size:
+        length = wire[end]
+        if length == 0:
+            return end + 1
+        if length > 63:
+            return 0
+        end += length + 1
+    return 0
+
+
+_CACHEABLE_COUNTS = (b"\x00\x01\x00\x00\x00\x00\x00\x00", b"\x00\x01\x00\x00\x00\x00\x00\x01")
+
+
 class Responder:
-    """Turns a query's wire bytes into a response's wire bytes (or None to drop it)."""
+    """Turns a query's wire bytes into a response's wire bytes (or None to drop it).
+
+    dnspython parses and renders each distinct query once per health state; the rendered
+    response is kept, keyed by the query's bytes after its id (the name lowercased), and a
+    repeat only gets the id and the question (the client's own spelling of the name)
+    patched in. The cache belongs to one answer from the board: when the board publishes
+    another, the next query starts a new cache, so a health change is seen at once.
+    """
 
     def __init__(self, config: ServerConfig, board: HealthBoard) -> None:
         self.config = config
@@ -477,6 +525,9 @@ class Responder:
         self.soa = dns.rrset.from_text(
             self.zone, ttl, "IN", "SOA", f"{self.ns_name} hostmaster.{config.zone}. 1 3600 600 86400 {ttl}"
         )
+        self.failover = {
+            e.priority: dns.rrset.from_text(self.hostname, ttl, "IN", "A", e.address) for e in config.endpoints
+        }
         self.static: dict[dns.name.Name, dict[int, dns.rrset.RRset]] = {}
         self._add(dns.rrset.from_text(self.zone, 300, "IN", "NS", str(self.ns_name)))
         self._add(dns.rrset.from_text(self.ns_name, 300, "IN", "A", config.listen_address))
@@ -485,6 +536,11 @@ class Responder:
             rrset.add(_static_rdata(record), record.ttl_seconds)
             self._add(rrset)
         self.owned = {self.zone, self.hostname, self.status_name, *self.static}
+        self._status_key = self.status_name.to_wire()
+        # Per transport (UDP answers may be truncated): the answer they were rendered for, and
+        # query bytes after the id, name lowercased -> response bytes after the id, name lowercased.
+        answer = board.answer()
+        self._caches: dict[bool, tuple[Answer, dict[bytes, bytes]]] = {True: (answer, {}), False: (answer, {})}
 
     def _add(self, rrset: dns.rrset.RRset) -> None:
         by_type = self.static.setdefault(rrset.name, {})
@@ -498,10 +554,9 @@ class Responder:
         # A name exists if it owns data or is an ancestor of a name that does (empty non-terminal).
         return any(owned.is_subdomain(name) for owned in self.owned)
 
-    def _rrsets(self, name: dns.name.Name, rdtype: int) -> list[dns.rrset.RRset]:
+    def _rrsets(self, name: dns.name.Name, rdtype: int, answer: Answer) -> list[dns.rrset.RRset]:
         if name == self.hostname and rdtype == dns.rdatatype.A:
-            answer = self.board.answer()
-            return [dns.rrset.from_text(name, self.config.ttl_seconds, "IN", "A", answer.endpoint.address)]
+            return [self.failover[answer.endpoint.priority]]
         if name == self.status_name and rdtype == dns.rdatatype.TXT:
             rrset = dns.rrset.RRset(name, dns.rdataclass.IN, dns.rdatatype.TXT)
             # TTL 0: the health view is never cached.
@@ -517,7 +572,7 @@ class Responder:
         cname = by_type.get(dns.rdatatype.CNAME)
         if cname is not None:
             target = cname[0].target
-            chased = self._rrsets(target, rdtype) if target.is_subdomain(self.zone) and target != name else []
+            chased = self._rrsets(target, rdtype, answer) if target.is_subdomain(self.zone) and target != name else []
             return [cname, *chased]
         return []
 
@@ -529,6 +584,34 @@ class Responder:
         """
         if len(wire) < 12 or wire[2] & 0x80:
             return None  # not even a header, or a response: answering could loop or reflect
+        answer = self.board.answer()  # read once: the cache and the rendering agree on it
+        cached_for, cache = self._caches[udp]
+        if cached_for is not answer:
+            cache = {}
+            self._caches[udp] = (answer, cache)
+        key = wire[2:]
+        if key.islower():  # no capital letter anywhere: the key is already folded, the question needs no patch
+            hit = cache.get(key)
+            if hit is not None:
+                return wire[:2] + hit
+        end = _cacheable_name_end(wire)
+        if not end:
+            return self._render(wire, udp, answer)
+        name = wire[12:end]
+        folded = name.lower()  # names compare case-insensitively (RFC 4343); length bytes are < 64, never letters
+        key = wire[2:12] + folded + wire[end:]
+        hit = cache.get(key)
+        if hit is not None:
+            return wire[:2] + hit[:10] + name + hit[end - 2 :]  # the client's own spelling of the name
+        reply = self._render(wire, udp, answer)
+        # Keep it only if the question sits where the patch puts it, and never the live health view.
+        if reply[12:end] == name and folded != self._status_key:
+            if len(cache) >= ANSWER_CACHE_ENTRIES:
+                cache.clear()  # bounded: a flood of distinct names cannot grow it
+            cache[key] = reply[2:12] + folded + reply[end:]
+        return reply
+
+    def _render(self, wire: bytes, udp: bool, answer: Answer) -> bytes:
         try:
             query = dns.message.from_wire(wire)
         except Exception:  # any parse failure: FORMERR, as RFC 1035 asks; the server keeps going
@@ -541,13 +624,14 @@ class Responder:
         elif len(query.question) != 1:
             response.set_rcode(dns.rcode.FORMERR)
         else:
-            self._answer(query.question[0], response)
+            self._answer(query.question[0], response, answer)
         max_size = 65535
         if udp:
             max_size = max(UDP_MIN_PAYLOAD, min(query.payload, 65535)) if query.edns >= 0 else UDP_MIN_PAYLOAD
-        return response.to_wire(max_size=max_size, prefer_truncation=True)
+        # Records in zone order, not shuffled: the same query always gets the same bytes, which the cache keeps.
+        return response.to_wire(max_size=max_size, prefer_truncation=True, want_shuffle=False)
 
-    def _answer(self, question: dns.rrset.RRset, response: dns.message.Message) -> None:
+    def _answer(self, question: dns.rrset.RRset, response: dns.message.Message, answer: Answer) -> None:
         name, rdtype = question.name, question.rdtype
         if question.rdclass != dns.rdataclass.IN or not name.is_subdomain(self.zone):
             response.flags &= ~dns.flags.AA
@@ -557,7 +641,7 @@ class Responder:
             response.set_rcode(dns.rcode.NXDOMAIN)
             response.authority.append(self.soa)
             return
-        rrsets = self._rrsets(name, rdtype)
+        rrsets = self._rrsets(name, rdtype, answer)
         if rrsets:
             response.answer.extend(rrsets)
         else:
@@ -574,8 +658,44 @@ class Responder:
 # --- serving ---
 
 
+@dataclass(frozen=True)
+class TcpLimits:
+    """How many TCP clients are served at once and how long a quiet one may hold its place.
+
+    RFC 7766 (DNS Transport over TCP, section 6.1.2) warns that long server idle timeouts
+    exhaust resources, and RFC 7828 notes servers typically time out idle connections after
+    seconds. A client that has not completed a query gets less time than one that has, so
+    idle or half-sent connections cannot pile up.
+    """
+
+    max_connections: int = 256
+    """When full, a new client evicts the connection that has been quiet longest."""
+    first_query_seconds: float = 2.0
+    """From accepting a connection to its first complete query."""
+    idle_seconds: float = 10.0
+    """After an answered query: how long the connection may stay quiet."""
+
+
+class _TcpClient:
+    """One TCP connection: bytes received but not yet a whole query, reply bytes not yet sent."""
+
+    __slots__ = ("events", "expires_at", "inbox", "outbox", "peer", "sock")
+
+    def __init__(self, sock: socket.socket, peer: Any, expires_at: float) -> None:
+        self.sock = sock
+        self.peer = peer
+        self.inbox = bytearray()
+        self.outbox = bytearray()
+        self.expires_at = expires_at
+        self.events = selectors.EVENT_READ
+
+
 class FailoverDnsServer:
-    """UDP and TCP listeners plus the health monitor; ``start()`` returns once both sockets are bound."""
+    """UDP and TCP listeners plus the health monitor; ``start()`` returns once both sockets are bound.
+
+    One thread serves every socket from a selector (no thread per TCP client, so idle
+    clients cost a file descriptor, never a worker); the health checks run in their own threads.
+    """
 
     def __init__(
         self,
@@ -583,16 +703,21 @@ class FailoverDnsServer:
         checker: HealthChecker = http_check,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
+        tcp_limits: TcpLimits = TcpLimits(),
     ) -> None:
         self.config = config
         self.board = HealthBoard(config, now=now, on_change=self._changed)
         self.monitor = HealthMonitor(self.board, checker, clock)
         self.responder = Responder(config, self.board)
+        self.tcp_limits = tcp_limits
+        self._clock = clock
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
+        self._selector = selectors.DefaultSelector()
         self._udp: socket.socket | None = None
         self._tcp: socket.socket | None = None
-        self._connections = threading.BoundedSemaphore(TCP_MAX_CONNECTIONS)
+        self._clients: dict[_TcpClient, None] = {}
+        """Open TCP clients, the one quiet longest first (an ordered set)."""
         self._status_lock = threading.Lock()
 
     @property
@@ -601,6 +726,11 @@ class FailoverDnsServer:
         assert self._udp is not None
         host, port = self._udp.getsockname()[:2]
         return str(host), int(port)
+
+    @property
+    def tcp_clients(self) -> int:
+        """How many TCP connections are open now."""
+        return len(self._clients)
 
     def _changed(self, messages: list[str]) -> None:
         for message in messages:
@@ -626,20 +756,22 @@ class FailoverDnsServer:
             udp.bind(address)
             tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             tcp.bind((address[0], udp.getsockname()[1]))  # same port for both, also when 0 was asked
-            tcp.listen(64)
+            tcp.listen(TCP_BACKLOG)
         except OSError:
             udp.close()
             tcp.close()
             raise
-        udp.settimeout(0.2)
-        tcp.settimeout(0.2)
+        # Room for a burst of queries while the one serving thread is busy (the kernel caps it at rmem_max).
+        udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, UDP_RECEIVE_BUFFER_BYTES)
+        udp.setblocking(False)
+        tcp.setblocking(False)
         self._udp, self._tcp = udp, tcp
+        self._selector.register(udp, selectors.EVENT_READ, self._on_udp)
+        self._selector.register(tcp, selectors.EVENT_READ, self._on_accept)
         self.write_status()
         self.monitor.start()
-        for target, name in ((self._serve_udp, "udp"), (self._serve_tcp, "tcp")):
-            t = threading.Thread(target=target, name=f"dns-{name}", daemon=True)
-            t.start()
-            self._threads.append(t)
+        self._thread = threading.Thread(target=self._serve, name="dns-serve", daemon=True)
+        self._thread.start()
         host, port = self.address
         log.info(
             "serving %s (zone %s) on %s:%d udp+tcp; targets %s",
@@ -650,80 +782,127 @@ class FailoverDnsServer:
             ", ".join(f"{e.placement}={e.address}:{e.port}" for e in self.config.endpoints),
         )
 
-    def _serve_udp(self) -> None:
-        assert self._udp is not None
-        sock = self._udp
+    def _serve(self) -> None:
+        next_sweep = self._clock()
         while not self._stop.is_set():
+            for key, events in self._selector.select(SELECT_SECONDS):
+                key.data(events)
+            now = self._clock()
+            if now >= next_sweep:
+                self._close_expired(now)
+                next_sweep = now + SELECT_SECONDS
+
+    def _on_udp(self, events: int) -> None:
+        assert self._udp is not None
+        recvfrom, sendto, respond = self._udp.recvfrom, self._udp.sendto, self.responder.respond
+        for _ in range(UDP_BATCH):  # then back to the selector, so TCP clients get their turn
             try:
-                wire, peer = sock.recvfrom(65535)
-            except TimeoutError:
-                continue
+                wire, peer = recvfrom(65535)
             except OSError:
-                if self._stop.is_set():
-                    return
-                continue
+                return  # drained (or closing)
             try:
-                reply = self.responder.respond(wire, udp=True)
+                reply = respond(wire, udp=True)
                 if reply is not None:
-                    sock.sendto(reply, peer)
+                    sendto(reply, peer)
+            except OSError:
+                pass  # the reply could not be sent: UDP may drop, the client retries
             except Exception:  # one bad packet must never take the server down
                 log.exception("udp query from %s failed", peer)
 
-    def _serve_tcp(self) -> None:
+    def _on_accept(self, events: int) -> None:
         assert self._tcp is not None
-        while not self._stop.is_set():
+        limits = self.tcp_limits
+        while True:
             try:
-                conn, peer = self._tcp.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                if self._stop.is_set():
-                    return
-                continue
-            if not self._connections.acquire(blocking=False):
-                conn.close()  # too many open connections: shed load rather than pile up threads
-                continue
-            threading.Thread(target=self._serve_connection, args=(conn, peer), daemon=True).start()
+                sock, peer = self._tcp.accept()
+            except BlockingIOError:
+                return  # no more waiting
+            except OSError:  # out of file descriptors: make room, so the next turn can accept
+                if self._clients:
+                    self._close(next(iter(self._clients)))
+                return
+            if len(self._clients) >= limits.max_connections:
+                self._close(next(iter(self._clients)))  # full: the one quiet longest makes room
+            sock.setblocking(False)
+            client = _TcpClient(sock, peer, self._clock() + limits.first_query_seconds)
+            self._clients[client] = None
+            self._selector.register(sock, client.events, functools.partial(self._on_tcp, client))
 
-    def _serve_connection(self, conn: socket.socket, peer: Any) -> None:
+    def _on_tcp(self, client: _TcpClient, events: int) -> None:
         try:
-            with conn:
-                conn.settimeout(TCP_IDLE_SECONDS)
-                while not self._stop.is_set():
-                    header = _recv_exactly(conn, 2)
-                    if header is None:
-                        return
-                    wire = _recv_exactly(conn, int.from_bytes(header, "big"))
-                    if wire is None:
-                        return  # truncated frame: the client gave up mid-message
-                    reply = self.responder.respond(wire)
-                    if reply is not None:
-                        conn.sendall(len(reply).to_bytes(2, "big") + reply)
+            if events & selectors.EVENT_READ and not self._read(client):
+                self._close(client)
+                return
+        except Exception:  # one bad query must never take the server down
+            log.exception("tcp query from %s failed", client.peer)
+            self._close(client)
+            return
+        self._flush(client)
+
+    def _read(self, client: _TcpClient) -> bool:
+        """Take what the client sent and answer every whole query in it; False once the client is gone."""
+        try:
+            data = client.sock.recv(65535)
+        except BlockingIOError:
+            return True
         except OSError:
-            pass  # client reset or idle timeout
-        except Exception:
-            log.exception("tcp query from %s failed", peer)
-        finally:
-            self._connections.release()
+            return False  # reset
+        if not data:
+            return False  # closed by the client
+        inbox = client.inbox
+        inbox += data
+        while len(inbox) >= 2:
+            size = int.from_bytes(inbox[:2], "big")
+            if len(inbox) < 2 + size:
+                break  # the rest of this query is still on its way
+            wire = bytes(inbox[2 : 2 + size])
+            del inbox[: 2 + size]
+            reply = self.responder.respond(wire)
+            if reply is None:
+                continue  # not a query (no header, or a response): dropped, and it buys no time
+            client.outbox += len(reply).to_bytes(2, "big") + reply
+            client.expires_at = self._clock() + self.tcp_limits.idle_seconds
+            del self._clients[client]  # now the most recently active
+            self._clients[client] = None
+        return True
+
+    def _flush(self, client: _TcpClient) -> None:
+        if client.outbox:
+            try:
+                sent = client.sock.send(client.outbox)
+            except BlockingIOError:
+                sent = 0
+            except OSError:
+                self._close(client)
+                return
+            del client.outbox[:sent]
+        # While replies wait for a client that does not read them, read no more of its queries.
+        events = selectors.EVENT_WRITE if client.outbox else selectors.EVENT_READ
+        if events != client.events:
+            client.events = events
+            self._selector.modify(client.sock, events, self._selector.get_key(client.sock).data)
+
+    def _close_expired(self, now: float) -> None:
+        for client in [c for c in self._clients if c.expires_at <= now]:
+            self._close(client)
+
+    def _close(self, client: _TcpClient) -> None:
+        if client in self._clients:
+            del self._clients[client]
+            self._selector.unregister(client.sock)
+            client.sock.close()
 
     def stop(self) -> None:
         self._stop.set()
         self.monitor.stop()
-        for t in self._threads:
-            t.join(timeout=2)
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for client in list(self._clients):
+            self._close(client)
         for sock in (self._udp, self._tcp):
             if sock is not None:
                 sock.close()
-
-
-def _recv_exactly(conn: socket.socket, size: int) -> bytes | None:
-    data = b""
-    while len(data) < size:
-        chunk = conn.recv(size - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
+        self._selector.close()
 
 
 def _configure_logging() -> None:
