@@ -534,6 +534,9 @@ def install_steps(root: Path, options: Mapping[str, Any], environ: Mapping[str, 
     steps: list[list[str]] = []
     venv = virtualenv_path(root, options)
     if venv is not None:
+        # pip writes the interpreter's path into every script it installs: through a symlinked project or
+        # virtualenv that path would die with the link, so install through the real one.
+        venv = venv.resolve()
         if not (venv / "bin" / "python").exists():
             steps.append([_python_on_path(environ), "-m", "venv", str(venv)])
             steps.append([str(venv / "bin" / "python"), "-m", "pip", "install", "--upgrade", "pip"])

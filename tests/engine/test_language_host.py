@@ -167,6 +167,19 @@ def test_install_creates_the_virtualenv_then_installs_requirements(tmp_path: Pat
     assert steps[-1] == [python, "-m", "pip", "install", "-r", str(tmp_path / "requirements.txt")]
 
 
+def test_install_goes_through_the_real_virtualenv_behind_a_symlink(tmp_path: Path) -> None:
+    # A linked project (as the engine tests' sandboxes are) must not leave scripts whose #! is the link's path.
+    real = tmp_path / "real-venv"
+    (real / "bin").mkdir(parents=True)
+    (real / "bin" / "python").symlink_to(sys.executable)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "venv").symlink_to(real)
+    (project / "requirements.txt").write_text("pulumi\n")
+    steps = host.install_steps(project, {"virtualenv": "venv"}, {"PATH": str(Path(sys.executable).parent)})
+    assert steps == [[str(real / "bin" / "python"), "-m", "pip", "install", "-r", str(project / "requirements.txt")]]
+
+
 # --- the process the engine starts ------------------------------------------------------------------------
 
 
