@@ -95,3 +95,21 @@ def test_three_target_route53_chain_creates_every_alias_after_its_target_records
     for alias in aliases:
         aimed = {r.urn for r in records if r.inputs["name"] == alias.inputs["aliases"][0]["name"]}
         assert len(aimed) == 2 and aimed <= set(alias.dependencies)
+
+
+# The Azure certificate is issued by DNS-01 through each stack's own DNS provider, so one `pulumi up` builds it
+# wherever the hostname points (Container Apps managed certificates need a direct CNAME: "Custom domain names
+# and free managed certificates in Azure Container Apps").
+ACME_PROVIDERS = {"aws-azure": ["azuredns"], "tri-cloud": ["cloudflare"], "tri-cloud-route53": ["route53"]}
+
+
+@pytest.mark.parametrize("stack", sorted(ACME_PROVIDERS))
+def test_azure_certificate_is_issued_through_the_stacks_dns_provider(recorder: Any, stack: str) -> None:
+    infra = run_stack(recorder, stack)
+    (cert,) = infra.resources_of("acme:index/certificate:Certificate")
+    assert [c["provider"] for c in cert.inputs["dnsChallenges"]] == ACME_PROVIDERS[stack]
+
+
+def test_every_stack_with_an_azure_target_is_listed_for_its_certificate() -> None:
+    with_azure = {s for s in CLOUD_STACKS if "cloud: azure" in (STACKS / f"Pulumi.{s}.yaml").read_text()}
+    assert with_azure == set(ACME_PROVIDERS)
