@@ -266,6 +266,23 @@ def test_an_empty_verification_id_fails_the_up_instead_of_publishing_an_empty_tx
         )
 
 
+
+class _NoIngressFqdn(PlausibleMocks):
+    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+        rid, outputs = super().new_resource(args)
+        if args.typ == APP:
+            outputs = {**outputs, "configuration": {**args.inputs["configuration"], "ingress": {"fqdn": ""}}}
+        return rid, outputs
+
+
+def test_an_empty_ingress_fqdn_fails_the_up_instead_of_publishing_an_empty_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with_fake_dns(monkeypatch)
+    args: Any = app_args(PLACEMENTS)
+    with pytest.raises(Exception, match=r"the container app's ingress FQDN is empty"):
+        run_program(lambda: FailoverApp("shop", args), project="failoverkit", stack="test", mocks=_NoIngressFqdn())
+
 # --- DNS-01 through every DNS backend (the acme provider's guides: docs/guides/dns-providers-<name>.md) ---
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -224,7 +224,9 @@ class Route53Failover(pulumi.ComponentResource):
         """The ``role`` (PRIMARY or SECONDARY) record at chain level ``level``; ``key`` is the target it serves now.
 
         Named ``<app>-r53-<level>-<role>`` with set identifier ``level-<level>-<role>``; aliased to the name the
-        record had when names came from the target (``<app>-<key>-r53-<role>``), so that upgrade is in place too.
+        record had when names came from the target (``<app>-<key>-r53-<role>``), so that upgrade is in place too:
+        the provider updates ``set_identifier`` without a replace (not ForceNew in terraform-provider-aws
+        internal/service/route53/record.go, whose update swaps the record set in one change batch).
         """
         name = backend_name(self.spec, f"r53-{level}-{role.lower()}")
         # An alias takes its TTL from the target and its health from the nested set (evaluate_target_health);
