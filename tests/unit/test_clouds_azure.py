@@ -266,7 +266,6 @@ def test_an_empty_verification_id_fails_the_up_instead_of_publishing_an_empty_tx
         )
 
 
-
 class _NoIngressFqdn(PlausibleMocks):
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         rid, outputs = super().new_resource(args)
@@ -282,6 +281,7 @@ def test_an_empty_ingress_fqdn_fails_the_up_instead_of_publishing_an_empty_endpo
     args: Any = app_args(PLACEMENTS)
     with pytest.raises(Exception, match=r"the container app's ingress FQDN is empty"):
         run_program(lambda: FailoverApp("shop", args), project="failoverkit", stack="test", mocks=_NoIngressFqdn())
+
 
 # --- DNS-01 through every DNS backend (the acme provider's guides: docs/guides/dns-providers-<name>.md) ---
 
