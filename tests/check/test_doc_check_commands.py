@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from doc_commands import REPO, doc_block
+from doc_commands import REPO, doc_block, doc_inline
 
 BIN = Path(sys.executable).parent
 
@@ -85,3 +85,13 @@ def test_github_actions_check_loop(work: Path) -> None:
         (run,) = _sarif(work / "results" / f"{stack}.sarif")["runs"]  # type: ignore[misc]
         ids.add(run["automationDetails"]["id"])
     assert len(ids) == len(stacks), ids  # one upload carries every stack
+
+
+def test_components_md_checks_the_example_project() -> None:
+    """docs/components.md's inline `failoverkit check examples/shop-with-database --stack dev`, from the repo root."""
+    line = doc_inline("docs/components.md", "failoverkit check examples/shop-with-database")
+    done = _bash(line, REPO)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out  # no pack named: the example's program runs with its dev stack's config
+    assert "Checking stack dev of project shop-platform" in out, out
+    assert "aws:rds/instance:Instance  orders-db" in out and "failoverkit:index:FailoverApp  shop" in out, out
