@@ -38,7 +38,7 @@ SHELL_LANGUAGES = ("sh", "bash", "shell")
 INLINE_PREFIXES = ("failoverkit ", "pulumi ", "scripts/", ".venv/", "dig ", "curl ")
 MARKER = re.compile(r"^<!--\s*(?P<kind>tested|needs):\s*(?P<value>\S+)\s*-->$")
 YAML_MARKER = re.compile(r"^\s*#\s*(?P<kind>tested|needs):\s*(?P<value>\S+)\s*$")
-FENCE = re.compile(r"^(?P<fence>```+|~~~+)\s*(?P<lang>[\w-]*)")
+FENCE = re.compile(r"^\s*(?P<fence>```+|~~~+)\s*(?P<lang>[\w-]*)")  # indented too: a block in a list item
 INLINE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
 
 

@@ -236,6 +236,7 @@ def pulumi_help(words: tuple[str, ...]) -> tuple[list[str], bool, dict[str, bool
         [_pulumi(), *words, "--help"], capture_output=True, text=True, timeout=30, check=False, stdin=subprocess.DEVNULL
     )
     text = done.stdout
+    assert "Usage:" in text, f"pulumi {' '.join(words)} --help printed no usage: {done.stderr.strip()[-500:]}"
     usage = text.split("Usage:", 1)[1].strip().splitlines()
     canonical = usage[0].split()[1:]
     depth = len(list(itertools.takewhile(lambda w: re.fullmatch(r"[a-z][a-z0-9-]*", w), canonical)))
