@@ -1,6 +1,6 @@
 """Benchmark of ``failoverkit check``: per stack, against a real engine preview, and by stack size.
 
-    .venv/bin/python bench/bench_check.py [--sizes 100,1000,10000] [--no-engine]
+    .venv/bin/python bench/bench_check.py [--sizes 100,1000,10000] [--stacks local,aws-gcp] [--no-engine]
 
 1. wall time of ``failoverkit check --policy-pack policies`` on every stack in stacks/ (a fresh
    process each, as CI runs it);
@@ -46,9 +46,9 @@ def check_cmd(project: Path, stack: str) -> list[str]:
     return [str(FAILOVERKIT), "check", str(project), "--stack", stack, "--policy-pack", str(PACK), "--format", "json"]
 
 
-def bench_stacks() -> None:
+def bench_stacks(only: list[str] | None) -> None:
     print("1. failoverkit check per stack (fresh process, policy pack policies/)")
-    for stack in available_stacks(REPO / "stacks"):
+    for stack in only or available_stacks(REPO / "stacks"):
         seconds, done = timed(check_cmd(REPO, stack))
         verdict = {0: "pass", 1: "mandatory violations"}.get(done.returncode, f"error: {done.stderr.strip()[:200]}")
         print(f"   {stack:<12} {seconds:6.2f} s   exit {done.returncode} ({verdict})")
@@ -156,8 +156,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,1000,10000", help="synthetic stack sizes, comma-separated")
     parser.add_argument("--no-engine", action="store_true", help="leave out the comparison with the engine")
+    parser.add_argument("--stacks", default=None, help="stacks to check in part 1, comma-separated (default: all)")
     args = parser.parse_args()
-    bench_stacks()
+    bench_stacks(args.stacks.split(",") if args.stacks else None)
     ok = True
     if args.no_engine:
         print("2. check vs engine preview: left out (--no-engine)")

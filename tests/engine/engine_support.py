@@ -48,27 +48,19 @@ def pulumi_env(sandbox: Path) -> dict[str, str]:
     return {"PULUMI_HOME": str(sandbox / ".pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK": "true"}
 
 
-def readme_block(marker: str) -> list[str]:
-    """The command lines of the README's ```sh block right after ``<!-- marker -->``."""
-    text = (REPO / "README.md").read_text()
-    _, found, after = text.partition(f"<!-- {marker} -->")
-    assert found, f"README.md has no <!-- {marker} --> block"
-    block = after.split("```sh\n", 1)[1].split("```", 1)[0]
-    return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
 class Shell:
     """Runs README lines one at a time as a user's shell would: `export` and `cd` carry over to the next line."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], prefix: tuple[str, ...] = ()) -> None:
         self.cwd = cwd
         self.env = {**os.environ, **env}
+        self.prefix = prefix  # e.g. nsenter into a network namespace
 
     def run(self, line: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         state = Path(self.env.get("TMPDIR", "/tmp")) / f"readme-shell-{os.getpid()}"
         script = f'{line}\nrc=$?\n{{ printf "%s\\0" "$PWD"; env -0; }} > "{state}"\nexit $rc\n'
         result = subprocess.run(
-            ["bash", "-c", script],
+            [*self.prefix, "bash", "-c", script],
             cwd=self.cwd,
             env=self.env,
             capture_output=True,

@@ -24,7 +24,8 @@ import dns.rdatatype
 import httpx
 import pytest
 import yaml
-from engine_support import FAILOVERKIT, Shell, make_sandbox, pulumi_env, readme_block
+from doc_commands import doc_block
+from engine_support import FAILOVERKIT, Shell, make_sandbox, pulumi_env
 from failoverkit.localcloud import process
 
 pytestmark = pytest.mark.engine
@@ -96,7 +97,7 @@ def _out(result: subprocess.CompletedProcess[str]) -> str:
 def test_readme_standard_cli_on_the_local_stack(sandbox: Path) -> None:
     shell = Shell(sandbox, pulumi_env(sandbox))
     started: list[process.ProcessRecord] = []
-    lines = readme_block("tested: standard-cli")
+    lines = doc_block("standard-cli")
     assert any(line.startswith("pulumi up -s local") for line in lines), lines
     for line in lines:
         result = shell.run(line)
@@ -161,7 +162,7 @@ def test_single_provider_preview_fails_like_failoverkit_check(sandbox: Path) -> 
     """`pulumi preview --policy-pack policies` (directory form) and `failoverkit check` name the same violations."""
     (sandbox / "stacks" / "Pulumi.local-onecloud.yaml").write_text(ONE_PROVIDER)
     shell = Shell(sandbox, pulumi_env(sandbox))
-    for line in readme_block("tested: standard-cli")[:3]:  # the README's exports and backend
+    for line in doc_block("standard-cli")[:3]:  # the README's exports and backend
         assert shell.run(line).returncode == 0
     assert shell.run("pulumi stack init local-onecloud").returncode == 0
     preview = shell.run("pulumi preview -s local-onecloud --policy-pack policies")

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import REPO, Shell, make_sandbox, pulumi_env, readme_block
+from doc_commands import doc_block
+from engine_support import REPO, Shell, make_sandbox, pulumi_env
 from failoverkit.localcloud import process
 from pulumi.provider.experimental.component import ComponentProvider
 
@@ -74,7 +75,7 @@ def sandbox(tmp_path: Path) -> Iterator[Path]:
 def _shell(sandbox: Path) -> Shell:
     """A shell that has run the README's standard-CLI exports (PATH, backend, passphrase)."""
     shell = Shell(sandbox, pulumi_env(sandbox))
-    for line in readme_block("tested: standard-cli")[:3]:
+    for line in doc_block("standard-cli")[:3]:
         assert shell.run(line).returncode == 0, line
     return shell
 
@@ -85,7 +86,7 @@ def _out(result: subprocess.CompletedProcess[str]) -> str:
 
 def test_readme_yaml_program_deploys_the_local_topology_and_passes_a_drill(sandbox: Path) -> None:
     shell = _shell(sandbox)
-    lines = readme_block("tested: yaml-program")
+    lines = doc_block("yaml-program")
     assert lines[0] == "cd examples/yaml-local" and any(line.startswith("pulumi up") for line in lines), lines
     started: list[process.ProcessRecord] = []
     for line in lines:
