@@ -29,6 +29,7 @@ SINGLE_HOME = {MP, MR, HC}
 EXPECTED: dict[str, set[str]] = {
     "aws-ec2-webserver": SINGLE_HOME,
     "aws-fargate-default-tags": SINGLE_HOME,  # critical only through aws:defaultTags
+    "aws-explicit-provider-default-tags": {MP, HC},  # critical only through each explicit provider's default_tags
     "aws-eks-kubernetes": SINGLE_HOME,  # the Deployment is placed through its EKS cluster: no PK
     "aws-apigateway-lambda": set(),
     "aws-explicit-providers-regions": {MP, HC},  # two regions through explicit providers
@@ -83,6 +84,16 @@ def test_kubernetes_runs_where_its_cluster_runs() -> None:
 def test_resource_group_locations_decide_azure_regions() -> None:
     [message] = _messages("azure-appservice-two-groups", MP)
     assert "azure/northeurope (portal-neu), azure/westeurope (portal-weu)" in message
+
+
+def test_an_explicit_providers_default_tags_are_its_resources_tags() -> None:
+    # pulumi_aws Provider default_tags: "settings to default resource tags across all resources" (of that
+    # provider); a resource's own tags win, so the batch job tagged standard is not part of the workload.
+    [message] = _messages("aws-explicit-provider-default-tags", MP)
+    assert (
+        '\nCritical workload "invoices" runs on 1 provider: aws (aws/us-east-1 (invoices-render-us-east-1), '
+        "aws/us-west-2 (invoices-render-us-west-2)). " in message
+    )
 
 
 def test_explicit_provider_without_region_says_what_would_fix_it() -> None:
