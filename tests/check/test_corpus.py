@@ -47,7 +47,7 @@ EXPECTED: dict[str, set[str]] = {
     "cloudflare-gcp-azure-remote": set(),
     "remote-component-only": {MP, HC},  # nothing visible: fails closed
     "kubernetes-ambient-cluster": {MP, PK, HC},
-    "tricloud-shuffled": set(),
+    "tricloud-shuffled": set(),  # a nested Route 53 chain: PRIMARY aws, SECONDARY an alias to gcp then azure
 }
 MEANT_TO_FAIL = {"program-bug": "program", "unanswered-data-source": "mocks"}
 
@@ -121,6 +121,40 @@ def test_an_unrelated_failover_is_not_credited_and_the_message_says_why() -> Non
 
 def test_relative_and_absolute_route53_names_are_one_failover_set() -> None:
     assert _messages("multicloud-route53-failover", HC) == []
+
+
+ROUTE53_PROGRAMS = sorted(
+    p.parent.name for p in PROGRAMS.glob("*/__main__.py") if "failover_routing_policies" in p.read_text()
+)
+
+
+@pytest.mark.parametrize("program", ROUTE53_PROGRAMS)
+def test_route53_failover_sets_are_ones_route53_accepts(program: str) -> None:
+    # Route 53 API Reference, ResourceRecordSet (Failover): a failover set is one PRIMARY and one SECONDARY
+    # record of one name and type; a third home goes into a nested set the SECONDARY aliases.
+    resources = check_project(PROGRAMS / program, "ci").resources
+    zones = {
+        r.outputs.get("zoneId"): str(r.inputs["name"]).rstrip(".") for r in resources if r.type.endswith("/zone:Zone")
+    }
+    sets: dict[tuple[str, str, str], list[str]] = {}
+    for r in resources:
+        if r.type != "aws:route53/record:Record" or not r.inputs.get("failoverRoutingPolicies"):
+            continue
+        zone, name = zones.get(r.inputs.get("zoneId")), str(r.inputs["name"]).rstrip(".")
+        fqdn = f"{name}.{zone}" if zone and not (name == zone or name.endswith(f".{zone}")) else name
+        key = (str(r.inputs.get("zoneId")), fqdn, str(r.inputs["type"]))
+        sets.setdefault(key, []).append(r.inputs["failoverRoutingPolicies"][0]["type"])
+    assert sets and all(sorted(roles) == ["PRIMARY", "SECONDARY"] for roles in sets.values()), sets
+
+
+def test_the_tricloud_chain_is_judged_as_one_failover() -> None:
+    # media's SECONDARY aliases the nested set (evaluate_target_health): every endpoint is checked, the three
+    # clouds count, and only the advisory about DNS on the primary's own provider remains.
+    result = check_project(PROGRAMS / "tricloud-shuffled", "ci", policy_packs=[PACK])
+    assert [v.policy for v in result.violations] == ["dns-outside-primary-failure-domain"]
+    assert {r.name for r in result.resources if r.type == "aws:route53/record:Record"} == {
+        "media-aws", "media-standby", "media-gcp", "media-azure"
+    }  # fmt: skip
 
 
 def test_the_primarys_ttl_counts() -> None:
