@@ -22,7 +22,7 @@ TOO_FEW = (
     "each pre-provisioned and health-checked."
 )
 NO_FAILOVER = (
-    'Critical workload "{workload}" {runs}, but no health-checked failover DNS fronts it: no Route 53 failover '
+    'Critical workload "{workload}" {runs}: no Route 53 failover '
     "records, Traffic Manager profile, Cloudflare load balancer, Cloud DNS primary-backup record set or failoverkit "
     "local DNS was found for it. Put its targets behind one, e.g. failoverkit's FailoverApp with dns.provider, "
     "and tag it {wkey}={workload}."
@@ -54,7 +54,11 @@ def check(ctx: Context, report: ReportViolation) -> None:
     for w in ctx.workloads.values():
         if w.name not in fronted:
             urn = first_urn(*(a.urn for a in w.apps), w.blamed_compute_urn(), w.resources[0].urn)
-            runs = f"runs at {w.where()}" if w.placements() else "has no compute the pack can see"
+            runs = (
+                f"runs at {w.where()}, but no health-checked failover DNS fronts it"
+                if w.placements()
+                else "has no compute the pack can see, and no health-checked failover DNS fronts it either"
+            )
             message = NO_FAILOVER.format(workload=w.name, runs=runs, wkey=wkey)
             if unlinked:
                 message += UNLINKED.format(hostnames=", ".join(unlinked), wkey=wkey, workload=w.name)

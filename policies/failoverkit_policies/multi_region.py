@@ -9,11 +9,11 @@ from failoverkit_policies.base import Context, FailoverPolicy, first_urn, plural
 ID = "critical-workload-multi-region"
 
 MESSAGE = (
-    'Critical workload "{workload}" runs in {count}: {where}. It needs compute in at least {minimum} '
+    'Critical workload "{workload}" runs in {regions}. It needs compute in at least {minimum} '
     "distinct regions so that one region's outage cannot take it down: add a standby target in another region "
     "(preferably on another provider) behind the health-checked failover DNS record."
 )
-UNKNOWN_NOTE = " The region of {count} more is unknown, so it counts for none (see critical-workload-placement-known)."
+UNKNOWN_NOTE = " Compute whose region is unknown is not counted: {where}; critical-workload-placement-known reports it."
 
 
 def check(ctx: Context, report: ReportViolation) -> None:
@@ -25,15 +25,20 @@ def check(ctx: Context, report: ReportViolation) -> None:
         regions = sorted({f"{cloud}/{region}" for cloud, region, _ in places if region})
         if len(regions) >= minimum:
             continue
+        # Only the places whose region is known are places; the rest are named apart, by cloud.
+        known = [p for p in places if p[1]]
         message = MESSAGE.format(
             workload=w.name,
-            count=plural(len(regions), "region"),
-            where=w.where(),
+            regions=f"{plural(len(regions), 'region')}: {w.where(known)}" if known else "no region the pack knows",
             minimum=minimum,
         )
-        undetermined = sum(1 for _, region, _ in places if not region)
-        if undetermined:
-            message += UNKNOWN_NOTE.format(count=plural(undetermined, "compute resource"))
+        unknown: dict[str, list[str]] = {}
+        for cloud, region, what in places:
+            if not region and what not in unknown.setdefault(cloud, []):
+                unknown[cloud].append(what)
+        if unknown:
+            where = ", ".join(f"{cloud} ({', '.join(names)})" for cloud, names in sorted(unknown.items()))
+            message += UNKNOWN_NOTE.format(where=where)
         report(message, first_urn(w.blamed_compute_urn(), *(a.urn for a in w.apps)))
 
 

@@ -110,10 +110,11 @@ class Workload:
             out.append((cloud, region, "FailoverApp placements output"))
         return out
 
-    def where(self) -> str:
-        """``aws/us-east-1 (shop-aws-us-east-1-alb, shop-aws-us-east-1-service), gcp/...`` for messages."""
+    def where(self, places: list[tuple[str, str | None, str]] | None = None) -> str:
+        """``aws/us-east-1 (shop-aws-us-east-1-alb, shop-aws-us-east-1-service), gcp/...`` for messages: every
+        placement, or ``places`` (some of them)."""
         grouped: dict[str, list[str]] = {}
-        for cloud, region, what in self.placements():
+        for cloud, region, what in self.placements() if places is None else places:
             names = grouped.setdefault(f"{cloud}/{region or '?'}", [])
             if what not in names:
                 names.append(what)

@@ -29,6 +29,7 @@ SINGLE_HOME = {MP, MR, HC}
 EXPECTED: dict[str, set[str]] = {
     "aws-ec2-webserver": SINGLE_HOME,
     "aws-fargate-default-tags": SINGLE_HOME,  # critical only through aws:defaultTags
+    "aws-explicit-provider-default-tags": {MP, HC},  # critical only through each explicit provider's default_tags
     "aws-eks-kubernetes": SINGLE_HOME,  # the Deployment is placed through its EKS cluster: no PK
     "aws-apigateway-lambda": set(),
     "aws-explicit-providers-regions": {MP, HC},  # two regions through explicit providers
@@ -46,7 +47,7 @@ EXPECTED: dict[str, set[str]] = {
     "cloudflare-gcp-azure-remote": set(),
     "remote-component-only": {MP, HC},  # nothing visible: fails closed
     "kubernetes-ambient-cluster": {MP, PK, HC},
-    "tricloud-shuffled": set(),
+    "tricloud-shuffled": set(),  # a nested Route 53 chain: PRIMARY aws, SECONDARY an alias to gcp then azure
 }
 MEANT_TO_FAIL = {"program-bug": "program", "unanswered-data-source": "mocks"}
 
@@ -85,6 +86,16 @@ def test_resource_group_locations_decide_azure_regions() -> None:
     assert "azure/northeurope (portal-neu), azure/westeurope (portal-weu)" in message
 
 
+def test_an_explicit_providers_default_tags_are_its_resources_tags() -> None:
+    # pulumi_aws Provider default_tags: "settings to default resource tags across all resources" (of that
+    # provider); a resource's own tags win, so the batch job tagged standard is not part of the workload.
+    [message] = _messages("aws-explicit-provider-default-tags", MP)
+    assert (
+        '\nCritical workload "invoices" runs on 1 provider: aws (aws/us-east-1 (invoices-render-us-east-1), '
+        "aws/us-west-2 (invoices-render-us-west-2)). " in message
+    )
+
+
 def test_explicit_provider_without_region_says_what_would_fix_it() -> None:
     [message] = _messages("aws-explicit-provider-no-region", PK)
     assert (
@@ -110,6 +121,40 @@ def test_an_unrelated_failover_is_not_credited_and_the_message_says_why() -> Non
 
 def test_relative_and_absolute_route53_names_are_one_failover_set() -> None:
     assert _messages("multicloud-route53-failover", HC) == []
+
+
+ROUTE53_PROGRAMS = sorted(
+    p.parent.name for p in PROGRAMS.glob("*/__main__.py") if "failover_routing_policies" in p.read_text()
+)
+
+
+@pytest.mark.parametrize("program", ROUTE53_PROGRAMS)
+def test_route53_failover_sets_are_ones_route53_accepts(program: str) -> None:
+    # Route 53 API Reference, ResourceRecordSet (Failover): a failover set is one PRIMARY and one SECONDARY
+    # record of one name and type; a third home goes into a nested set the SECONDARY aliases.
+    resources = check_project(PROGRAMS / program, "ci").resources
+    zones = {
+        r.outputs.get("zoneId"): str(r.inputs["name"]).rstrip(".") for r in resources if r.type.endswith("/zone:Zone")
+    }
+    sets: dict[tuple[str, str, str], list[str]] = {}
+    for r in resources:
+        if r.type != "aws:route53/record:Record" or not r.inputs.get("failoverRoutingPolicies"):
+            continue
+        zone, name = zones.get(r.inputs.get("zoneId")), str(r.inputs["name"]).rstrip(".")
+        fqdn = f"{name}.{zone}" if zone and not (name == zone or name.endswith(f".{zone}")) else name
+        key = (str(r.inputs.get("zoneId")), fqdn, str(r.inputs["type"]))
+        sets.setdefault(key, []).append(r.inputs["failoverRoutingPolicies"][0]["type"])
+    assert sets and all(sorted(roles) == ["PRIMARY", "SECONDARY"] for roles in sets.values()), sets
+
+
+def test_the_tricloud_chain_is_judged_as_one_failover() -> None:
+    # media's SECONDARY aliases the nested set (evaluate_target_health): every endpoint is checked, the three
+    # clouds count, and only the advisory about DNS on the primary's own provider remains.
+    result = check_project(PROGRAMS / "tricloud-shuffled", "ci", policy_packs=[PACK])
+    assert [v.policy for v in result.violations] == ["dns-outside-primary-failure-domain"]
+    assert {r.name for r in result.resources if r.type == "aws:route53/record:Record"} == {
+        "media-aws", "media-standby", "media-gcp", "media-azure"
+    }  # fmt: skip
 
 
 def test_the_primarys_ttl_counts() -> None:

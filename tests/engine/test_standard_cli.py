@@ -3,7 +3,8 @@
 The README's standard-CLI block runs verbatim, line by line, in a sandbox copy of the repo whose local stack
 has loopback addresses of its own (127.0.85.x), so a running demo stack is never touched. Between its lines
 the test checks what each step must have done: the same processes and DNS server as `failoverkit up`, a
-no-op second `up`, a clean destroy. Then the policy pack in directory form through `pulumi preview`.
+no-op second `up` and `refresh`, a clean destroy. Then the policy pack in directory form through `pulumi preview`,
+and scripts/setup-engine's choice of an official `pulumi` already on PATH (stand-ins that print a version).
 """
 
 from __future__ import annotations
@@ -127,6 +128,10 @@ def test_readme_standard_cli_on_the_local_stack(sandbox: Path) -> None:
             again = shell.run(line)
             assert again.returncode == 0 and "6 unchanged" in _out(again), _out(again)
             assert {r.pid for r in _pid_records(sandbox)} == {r.pid for r in records}, "a no-op up restarts nothing"
+            # Refresh reads every target back through the dynamic providers: all running, nothing changes.
+            refreshed = shell.run("pulumi refresh -s local --yes")
+            assert refreshed.returncode == 0 and "6 unchanged" in _out(refreshed), _out(refreshed)
+            assert {r.pid for r in _pid_records(sandbox)} == {r.pid for r in records}, "a refresh restarts nothing"
         elif "failoverkit drill" in line:
             assert "PASS: failover and failback observed within budget" in out, out
         elif line.startswith("pulumi destroy"):
@@ -182,3 +187,55 @@ def test_single_provider_preview_fails_like_failoverkit_check(sandbox: Path) -> 
     violations = json.loads(check.stdout)["violations"]
     found = {(v["policy"], v["enforcementLevel"], v["urn"].rsplit("::", 1)[-1]) for v in violations}
     assert found == engine
+
+
+SETUP_ENGINE = Path(__file__).resolve().parents[2] / "scripts" / "setup-engine"
+PARTS = ("pulumi-resource-pulumi-python", "pulumi-language-python", "pulumi-language-yaml")
+
+
+def _official_install(root: Path, version: str, parts: tuple[str, ...] = PARTS) -> Path:
+    """A stand-in for an official install: ``root/bin/pulumi`` that prints ``version``, and stub ``parts``."""
+    bin_dir = root / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "pulumi").write_text(f'#!/bin/sh\n[ "$1" = version ] && echo {version}\n')
+    for part in parts:
+        (bin_dir / part).write_text("#!/bin/sh\nexit 0\n")
+    for exe in bin_dir.iterdir():
+        exe.chmod(0o755)
+    return bin_dir
+
+
+def _setup_engine(tmp_path: Path, bin_dir: Path) -> subprocess.CompletedProcess[str]:
+    # No Go on PATH and an empty cache: a run that does not take the PATH's pulumi stops at "no Go toolchain".
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    return subprocess.run(
+        [str(SETUP_ENGINE)], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False
+    )
+
+
+@pytest.mark.parametrize("version", ["v3.274.1", "v3.280.0"])
+def test_setup_engine_uses_an_official_pulumi_on_path_of_the_pin_or_newer(tmp_path: Path, version: str) -> None:
+    bin_dir = _official_install(tmp_path / "pulumi", version)
+    done = _setup_engine(tmp_path, bin_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == str(tmp_path / "pulumi")
+    assert f"using pulumi {version} on PATH ({tmp_path / 'pulumi'})" in done.stderr
+    assert not (tmp_path / "cache").exists(), "nothing is built or cached"
+
+
+@pytest.mark.parametrize(
+    ("version", "parts", "why"),
+    [
+        ("v3.200.0", PARTS, None),  # older than the pin: not used, not mentioned
+        ("v3.274.1", PARTS[:2], "pulumi v3.274.1 on PATH lacks pulumi-language-yaml; using the cached engine instead"),
+    ],
+)
+def test_setup_engine_passes_over_an_old_or_incomplete_pulumi(
+    tmp_path: Path, version: str, parts: tuple[str, ...], why: str | None
+) -> None:
+    done = _setup_engine(tmp_path, _official_install(tmp_path / "pulumi", version, parts))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "using pulumi" not in done.stderr
+    assert "there is no Go toolchain to build it" in done.stderr
+    if why:
+        assert why in done.stderr

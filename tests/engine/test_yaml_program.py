@@ -133,6 +133,14 @@ def test_schema_through_the_cli_is_the_components_own(sandbox: Path) -> None:
     assert "Worst-case seconds" in app["properties"]["failoverBudgetSeconds"]["description"]
 
 
+def test_the_readme_says_package_add_stops_where_it_first_mentions_it() -> None:
+    # What the next test proves must be said up front, not after a sentence that says the command just works.
+    text = " ".join((REPO / "README.md").read_text().split())
+    at = text.index("pulumi package add")
+    sentence = text[text.rfind(". ", 0, at) : text.find(". ", at)]
+    assert "stops short" in sentence and "`Link`" in sentence, sentence
+
+
 def test_package_add_stops_at_the_yaml_hosts_missing_link_step(sandbox: Path) -> None:
     """`pulumi package add ../../components` gets the schema and writes YAML's package lock, then needs `Link`.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from failoverkit_policies import multi_provider, multi_region, placement_known
+from failoverkit_policies import dns_health_checked, multi_provider, multi_region, placement_known
 from policy_fixtures import TAGS, UNKNOWN, StackBuilder, cloud_baseline, local_baseline
 
 MULTI_PROVIDER = multi_provider.POLICY
@@ -138,6 +138,55 @@ def test_critical_workload_without_compute() -> None:
     [(message, _)] = MULTI_PROVIDER.run(b.args())
     assert message.startswith('Critical workload "shop" has no compute the pack can see')
     assert MULTI_REGION.run(b.args()) == []
+
+
+def _inventory(regions: dict[str, str | None]) -> StackBuilder:
+    """Critical workload "inventory": an ECS service per AWS provider, its region given by the provider or None."""
+    tags = {**TAGS, "workload": "inventory"}
+    b = StackBuilder()
+    for name, region in regions.items():
+        b.add("pulumi:providers:aws", name, {"region": region} if region else {})
+        b.add("aws:ecs/service:Service", f"inventory-{name}", {"tags": tags}, provider=name)
+    return b
+
+
+def test_multi_region_lists_only_known_regions_and_names_the_rest_apart() -> None:
+    b = _inventory({"east": "us-east-1", "nowhere": None})
+    [(message, _)] = MULTI_REGION.run(b.args({"minRegions": 3.0}))
+    assert message == (
+        'Critical workload "inventory" runs in 1 region: aws/us-east-1 (inventory-east). It needs compute in at '
+        "least 3 distinct regions so that one region's outage cannot take it down: add a standby target in another "
+        "region (preferably on another provider) behind the health-checked failover DNS record. Compute whose "
+        "region is unknown is not counted: aws (inventory-nowhere); critical-workload-placement-known reports it."
+    )
+    assert [urn for _, urn in KNOWN.run(b.args())] == [b.urn("inventory-nowhere")]  # it does
+
+
+def test_multi_region_when_no_region_is_known() -> None:
+    [(message, _)] = MULTI_REGION.run(_inventory({"nowhere": None}).args())
+    assert message.startswith(
+        'Critical workload "inventory" runs in no region the pack knows. It needs compute in at least 2 distinct'
+    )
+    assert message.endswith(
+        "Compute whose region is unknown is not counted: aws (inventory-nowhere); critical-workload-placement-known "
+        "reports it."
+    )
+
+
+def test_no_failover_dns_reads_plainly_with_and_without_compute() -> None:
+    without = StackBuilder().add("aws:s3/bucket:Bucket", "data", {"tags": dict(TAGS), "region": "us-east-1"})
+    [(message, _)] = dns_health_checked.POLICY.run(without.args())
+    assert message == (
+        'Critical workload "shop" has no compute the pack can see, and no health-checked failover DNS fronts it '
+        "either: no Route 53 failover records, Traffic Manager profile, Cloudflare load balancer, Cloud DNS "
+        "primary-backup record set or failoverkit local DNS was found for it. Put its targets behind one, e.g. "
+        "failoverkit's FailoverApp with dns.provider, and tag it workload=shop."
+    )
+    [(message, _)] = dns_health_checked.POLICY.run(_inventory({"east": "us-east-1"}).args())
+    assert message.startswith(
+        'Critical workload "inventory" runs at aws/us-east-1 (inventory-east), but no health-checked failover DNS '
+        "fronts it: no Route 53 failover records,"
+    )
 
 
 def test_placement_known_fails_closed_without_region() -> None:

@@ -4,9 +4,11 @@ would refuse (naming key, value, resource and limit), and the program passes the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 from cloud_testkit import app_args
 from failoverkit import catalog
@@ -14,8 +16,13 @@ from failoverkit.app import FailoverApp
 from failoverkit.catalog import aws, azure, cloudflare, dns, gcp
 from failoverkit.check.mocks import run_program
 from failoverkit.errors import ConfigError
+from failoverkit.program import reference_program
 from failoverkit.spec import REGION_RE, Cloud, parse_spec
-from naming_testkit import AutonamingMocks, physical_names
+from naming_testkit import NO_PHYSICAL_NAME, AutonamingMocks, physical_names, unexplained_inputs
+from test_clouds_aws import SECRET_ARN
+from test_naming_properties import BACKENDS
+from test_naming_properties import config as backend_config
+from test_stacks import CLOUD_STACKS, stack_config
 
 # --- the table says what the providers document ---
 
@@ -28,6 +35,10 @@ from naming_testkit import AutonamingMocks, physical_names
         (aws.TARGET_GROUP, 1, 32),
         # IAM User Guide, IAM and AWS STS quotas: role names up to 64 characters.
         (aws.IAM_ROLE, 1, 64),
+        # IAM API Reference, PutRolePolicy: PolicyName 1-128 characters.
+        (aws.ROLE_POLICY, 1, 128),
+        # pulumi_aws appautoscaling.Policy docstring: "between 1 and 255 characters" (PutScalingPolicy: 256).
+        (aws.SCALING_POLICY, 1, 255),
         # Cloud Run Admin API v2, services.create: serviceId "must contain fewer than 50 characters".
         (gcp.CLOUD_RUN_SERVICE, 1, 49),
         # Compute Engine names comply with RFC 1035: 1-63 characters (pulumi_gcp compute docstrings).
@@ -64,6 +75,8 @@ def test_length_limits_are_the_documented_ones(rule: catalog.NameRule, low: int,
         (aws.LOAD_BALANCER, "-shop"),  # CreateLoadBalancer: must not begin or end with a hyphen
         (aws.LOAD_BALANCER, "internal-shop"),  # ... and must not begin with "internal-"
         (aws.SECURITY_GROUP, "sg-shop"),  # CreateSecurityGroup: cannot start with sg-
+        (aws.ROLE_POLICY, "registry secret"),  # PutRolePolicy: [\w+=,.@-]+, no spaces
+        (aws.SCALING_POLICY, "shop\tcpu"),  # PutScalingPolicy: \p{Print}+
         (gcp.URL_MAP, "1shop"),  # RFC 1035: the first character is a lowercase letter
         (gcp.URL_MAP, "Shop"),
         (gcp.CLOUD_RUN_SERVICE, "shop-"),  # services.create: cannot end with hyphen
@@ -146,20 +159,73 @@ def test_the_program_passes_the_catalogues_names() -> None:
     assert not [n for n in physical_names(resources) if n.problem]
 
 
-def test_every_catalogue_row_is_a_resource_the_program_creates() -> None:
-    # A tri-cloud app behind each backend: a row the program no longer uses is a stale row (and a resource the
-    # program names with no row would go unchecked by the property test).
-    seen: set[str] = set()
-    for provider, extra in [("route53", {}), ("traffic-manager", {"resourceGroup": "rg-dns"}),
-                            ("cloudflare", {"zoneId": "f" * 32}),
-                            ("cloud-dns", {"managedZone": "example-com"})]:  # fmt: skip
-        placements = ["gcp/us-central1", "azure/westeurope"] + (["aws/us-east-1"] if provider != "cloud-dns" else [])
-        args = app_args(placements)
-        args["dns"] = {"provider": provider, "zone": "example.com", "ttl": 30, **extra}
-        args["rtoSeconds"] = 900
-        resources, _ = _run(args)
-        seen |= {n.rule.type for n in physical_names(resources)}
+Built = tuple[Callable[[], None], str, dict[str, str] | None]
+"""A program, the stack it runs as and that stack's config."""
+
+
+def _everything_the_tests_build() -> dict[str, Built]:
+    """Every cloud stack, every DNS backend (and pair) of the property test, and the options that add resources."""
+    built: dict[str, Built] = {f"stack {s}": (reference_program, s, stack_config(s)) for s in CLOUD_STACKS}
+
+    def app(args: dict[str, Any]) -> Built:
+        return (lambda: FailoverApp("shop", args)), "test", None  # type: ignore[arg-type]
+
+    tri = ["aws/us-east-1", "gcp/us-central1", "azure/westeurope"]
+    for provider, secondary, extra in BACKENDS:
+        # Cloud DNS routes to static IPs only, so it fronts no AWS target (test_naming_properties.backends_for).
+        placements = tri[1:] if "cloud-dns" in (provider, secondary) else tri
+        built[f"dns {provider}+{secondary}"] = app(backend_config("shop", placements, provider, secondary, extra))
+    optional = backend_config(
+        "shop", tri[:2], "cloudflare", None, {"proxied": True, "alertEmails": ["ops@example.com"]}
+    )  # a zone setting and a notification policy
+    optional["targets"][0]["registryCredentialsArn"] = SECRET_ARN  # an inline IAM policy on the execution role
+    optional["targets"][1]["invokerIamDisabled"] = False  # an IAM binding for allUsers
+    built["optional children"] = app(optional)
+    return built
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, list[Any]]:
+    """What each program of ``_everything_the_tests_build`` registers, under mocks that refuse unknown types."""
+    out: dict[str, list[Any]] = {}
+    for label, (program, stack, config) in _everything_the_tests_build().items():
+        mocks = AutonamingMocks()
+        out[label] = run_program(program, project="failoverkit", stack=stack, config=config, mocks=mocks)
+        assert not mocks.unknown_types and not mocks.refusals, (label, mocks.unknown_types, mocks.refusals)
+    return out
+
+
+def _custom_types(recorded: dict[str, list[Any]]) -> set[str]:
+    return {r.type for resources in recorded.values() for r in resources if r.custom and ":providers:" not in r.type}
+
+
+def test_every_catalogue_row_is_a_resource_the_program_creates(recorded: dict[str, list[Any]]) -> None:
+    # A row the program no longer uses is a stale row; every row's name is also seen in a recorded program.
+    seen = {n.rule.type for resources in recorded.values() for n in physical_names(resources)}
     assert {r.type for r in catalog.RULES} <= seen
+
+
+def test_every_resource_the_program_creates_has_a_row_or_a_reason(recorded: dict[str, list[Any]]) -> None:
+    # The reverse: a named child without a row would go unchecked by the property test (as the autoscaling
+    # policy did). A type that takes no physical name says why, naming each of its name-like SDK inputs.
+    types = _custom_types(recorded)
+    nameless = {t for t in types if not catalog.rules_for(t)}
+    assert nameless <= set(NO_PHYSICAL_NAME), sorted(nameless - set(NO_PHYSICAL_NAME))
+    assert {t: unexplained_inputs(t) for t in sorted(nameless) if unexplained_inputs(t)} == {}
+    # The list holds nothing stale and nothing the catalogue covers.
+    assert set(NO_PHYSICAL_NAME) <= types, sorted(set(NO_PHYSICAL_NAME) - types)
+    assert not {t for t in NO_PHYSICAL_NAME if catalog.rules_for(t)}
+
+
+def test_autonaming_mocks_fail_on_a_type_nobody_catalogued() -> None:
+    mocks = AutonamingMocks()
+
+    def program() -> None:
+        pulumi.CustomResource("aws:sqs/queue:Queue", "shop-queue", {})
+
+    with pytest.raises(Exception, match=r"aws:sqs/queue:Queue \(shop-queue\) has no row in failoverkit\.catalog"):
+        run_program(program, project="failoverkit", stack="test", mocks=mocks)
+    assert mocks.unknown_types == ["aws:sqs/queue:Queue"]
 
 
 # --- parse_spec refuses what a cloud would refuse ---

@@ -107,6 +107,31 @@ TASK_FAMILY = NameRule(
     unique="account and region",
     source="Amazon ECS API Reference, RegisterTaskDefinition (family)",
 )
+SCALING_POLICY = NameRule(
+    what="Application Auto Scaling policy",
+    type="aws:appautoscaling/policy:Policy",
+    prop="name",
+    min_length=1,
+    max_length=255,  # the API takes 256; the provider's own check (the docstring's) stops at 255
+    pattern=r"[\x20-\x7e]+",
+    allowed="printable ASCII characters",
+    unique="scalable target",
+    source="Application Auto Scaling API Reference, PutScalingPolicy (PolicyName: 1-256, \\p{Print}+); "
+    "pulumi_aws appautoscaling.Policy docstring (between 1 and 255 characters)",
+    autoname=_GENERIC,
+)
+ROLE_POLICY = NameRule(
+    what="IAM inline role policy",
+    type="aws:iam/rolePolicy:RolePolicy",
+    prop="name",
+    min_length=1,
+    max_length=128,
+    pattern=r"[A-Za-z0-9_+=,.@-]+",
+    allowed="letters, digits and _+=,.@-",
+    unique="role",
+    source="IAM API Reference, PutRolePolicy (PolicyName: 1-128 characters, [\\w+=,.@-]+)",
+    autoname=_GENERIC,
+)
 ROUTE53_SET_IDENTIFIER = NameRule(
     what="Route 53 record set identifier",
     type="aws:route53/record:Record",
@@ -129,6 +154,8 @@ RULES = (
     ECS_CLUSTER,
     ECS_SERVICE,
     TASK_FAMILY,
+    SCALING_POLICY,
+    ROLE_POLICY,
     ROUTE53_SET_IDENTIFIER,
 )
 

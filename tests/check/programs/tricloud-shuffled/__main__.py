@@ -1,4 +1,8 @@
-"""One critical app on AWS, GCP and Azure, PRIMARY on AWS, two SECONDARY records with different TTLs.
+"""One critical app on AWS, GCP and Azure behind a nested Route 53 failover chain, PRIMARY on AWS.
+
+Route 53 takes one PRIMARY and one SECONDARY per name and type (API Reference, ResourceRecordSet, Failover), so
+a third home goes one level down: media's SECONDARY is an alias (evaluating target health) to
+standby.media, a failover set of its own with GCP as PRIMARY and Azure as SECONDARY (with another TTL).
 
 The order resources are registered in comes from the ``seed`` config: the verdicts must not change with it.
 """
@@ -49,7 +53,7 @@ def azure_home() -> None:
     hosts["azure"] = app.latest_revision_fqdn
 
 
-def record(key: str, role: str, ttl: int, interval: int) -> None:
+def record(key: str, name: str, role: str, ttl: int, interval: int) -> aws.route53.Record:
     check = aws.route53.HealthCheck(
         f"media-{key}",
         fqdn=hosts[key],
@@ -60,10 +64,10 @@ def record(key: str, role: str, ttl: int, interval: int) -> None:
         failure_threshold=3,
         tags=tags,
     )
-    aws.route53.Record(
+    return aws.route53.Record(
         f"media-{key}",
         zone_id=zone.zone_id,
-        name="media",
+        name=name,
         type="CNAME",
         ttl=ttl,
         records=[hosts[key]],
@@ -73,15 +77,34 @@ def record(key: str, role: str, ttl: int, interval: int) -> None:
     )
 
 
+def standby_alias(nested: list[pulumi.Input[pulumi.Resource]]) -> None:
+    # Route 53 refuses an alias to a record of its zone that does not exist yet: it waits for the nested set.
+    aws.route53.Record(
+        "media-standby",
+        zone_id=zone.zone_id,
+        name="media",
+        type="CNAME",
+        aliases=[{"name": "standby.media.example.io", "zone_id": zone.zone_id, "evaluate_target_health": True}],
+        set_identifier="standby",
+        failover_routing_policies=[{"type": "SECONDARY"}],
+        opts=pulumi.ResourceOptions(depends_on=nested),
+    )
+
+
 homes = [aws_home, gcp_home, azure_home]
 random.Random(seed).shuffle(homes)
 for home in homes:
     home()
-records = [("aws", "PRIMARY", 30, 10), ("gcp", "SECONDARY", 30, 30), ("azure", "SECONDARY", 120, 30)]
+records = [
+    ("aws", "media", "PRIMARY", 30, 10),
+    ("gcp", "standby.media", "PRIMARY", 30, 30),
+    ("azure", "standby.media", "SECONDARY", 120, 30),
+]
 random.Random(seed + 1).shuffle(records)
+nested: list[pulumi.Input[pulumi.Resource]] = []
 for args in records:
     # Some records are registered only once an output resolves, as programs often do: more reordering.
-    if args[0] == "azure":
-        zone.zone_id.apply(lambda _, a=args: record(*a))
-    else:
-        record(*args)
+    made = zone.zone_id.apply(lambda _, a=args: record(*a)) if args[0] == "azure" else record(*args)
+    if args[1] == "standby.media":
+        nested.append(made)
+standby_alias(nested)
