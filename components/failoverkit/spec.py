@@ -879,7 +879,7 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
     if rto_seconds < 1:
         root.problem("rto_seconds", f"must be at least 1 second, got {rto_seconds}")
 
-    drill_faults = _parse_drill_faults(root, targets, len(raw_targets))
+    drill_faults = _parse_drill_faults(root, app, targets, len(raw_targets))
 
     if problems or hostname is None or dns is None:
         raise ConfigError(problems or ["config: incomplete"])
@@ -907,13 +907,23 @@ CLOUD_FAULTS: dict[Cloud, tuple[DrillFaultKind, ...]] = {
 }
 """The drillFaults kinds each cloud's targets take; simulated (local) targets take every DrillFaultKind."""
 
+HEALTH_PATH_RULE_MAX = {
+    # "PathPatternConditionConfig" (ELBv2 API Reference): each path pattern is at most 128 characters.
+    Cloud.AWS: 128,
+    # URL map matchRules fullPathMatch: 1 to 1024 characters (pulumi_gcp compute.URLMap, Compute Engine API).
+    Cloud.GCP: 1024,
+}
+"""The longest health path (without its query) the ``unhealthy`` fault's load-balancer rule can match."""
+
 
 def drill_fault_kinds(target: Target) -> tuple[DrillFaultKind, ...]:
     """What ``drillFaults`` may put on ``target``."""
     return tuple(DrillFaultKind) if target.simulated else CLOUD_FAULTS[target.cloud]
 
 
-def _parse_drill_faults(root: _Reader, targets: Sequence[Target], target_count: int) -> tuple[DrillFault, ...]:
+def _parse_drill_faults(
+    root: _Reader, app: AppSpec, targets: Sequence[Target], target_count: int
+) -> tuple[DrillFault, ...]:
     """``drillFaults``: a list of {target, fault}; one per target, not on every target, a kind the cloud takes."""
     raw = root.get("drill_faults")
     if raw is None:
@@ -976,6 +986,15 @@ def _parse_drill_faults(root: _Reader, targets: Sequence[Target], target_count: 
                 else f"allowed: {allowed}"
             )
             r.problem("fault", f"target {key} ({target.cloud.value}) cannot take {kind.value!r}: {why}")
+            continue
+        path = app.health_path.split("?", 1)[0]
+        limit = HEALTH_PATH_RULE_MAX.get(target.cloud)
+        if kind is DrillFaultKind.UNHEALTHY and not target.simulated and limit and len(path) > limit:
+            r.problem(
+                "fault",
+                f"'unhealthy' on {key} matches app.healthPath in the {target.cloud.value} load balancer's rule, which "
+                f"takes at most {limit} characters, got {len(path)}; use fault: down",
+            )
             continue
         faults.append(DrillFault(key, kind))
     if targets and len(seen) == len(targets) == target_count:

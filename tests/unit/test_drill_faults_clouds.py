@@ -57,3 +57,117 @@ def test_no_drill_faults_export_an_empty_list() -> None:
 def test_drill_faults_in_effect_are_a_stack_output() -> None:
     _, outputs = run("aws-gcp", [{"target": "aws-us-east-1", "fault": "unhealthy"}])
     assert outputs["drillFaults"] == [{"target": "aws-us-east-1", "fault": "unhealthy"}]
+
+
+def leaf_changes(before: Any, after: Any, path: str = "") -> dict[str, tuple[Any, Any]]:
+    """Every changed leaf as ``a.b[0].c``: (without, with)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out: dict[str, tuple[Any, Any]] = {}
+        for k in sorted(set(before) | set(after)):
+            out |= leaf_changes(before.get(k), after.get(k), f"{path}.{k}" if path else k)
+        return out
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        out = {}
+        for i, (b, a) in enumerate(zip(before, after, strict=True)):
+            out |= leaf_changes(b, a, f"{path}[{i}]")
+        return out
+    return {} if before == after else {path: (before, after)}
+
+
+ABORT_503 = {"abort": {"httpStatus": 503, "percentage": 100}}
+
+
+def test_an_empty_drill_faults_list_changes_nothing() -> None:
+    added, changed, _, outputs = diff("tri-cloud", [])
+    assert (added, changed, outputs["drillFaults"]) == (set(), {}, [])
+
+
+def test_aws_unhealthy_adds_one_listener_rule_with_a_fixed_503_on_the_health_path() -> None:
+    added, changed, after, outputs = diff("aws-gcp", [{"target": "aws-us-east-1", "fault": "unhealthy"}])
+    assert (added, changed) == ({"shop-aws-us-east-1-drill-unhealthy"}, {})
+    rule = after["shop-aws-us-east-1-drill-unhealthy"]
+    assert rule.type == "aws:lb/listenerRule:ListenerRule"
+    # On the HTTPS listener, which every health check the kit configures probes (HTTP only redirects to it).
+    assert rule.inputs["listenerArn"] == after["shop-aws-us-east-1-https"].outputs["arn"]
+    assert rule.inputs["region"] == "us-east-1"
+    # ALB rule priorities run 1-50000 (pulumi_aws lb.ListenerRule); path patterns compare the path only.
+    assert 1 <= rule.inputs["priority"] <= 50000
+    assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/health"]}}]
+    # FixedResponseActionConfig (ELBv2 API Reference): StatusCode ^(2|4|5)\d\d$, ContentType text/plain, body <= 1024.
+    (action,) = rule.inputs["actions"]
+    assert action["type"] == "fixed-response"
+    fixed = action["fixedResponse"]
+    assert (fixed["statusCode"], fixed["contentType"]) == ("503", "text/plain")
+    assert len(fixed["messageBody"]) <= 1024
+    assert rule.inputs["tags"]["managed-by"] == "failoverkit"
+    assert outputs["drillFaults"] == [{"target": "aws-us-east-1", "fault": "unhealthy"}]
+
+
+def test_aws_down_scales_the_service_to_zero_and_keeps_it_there() -> None:
+    added, changed, _, _ = diff("aws-gcp", [{"target": "aws-us-east-1", "fault": "down"}])
+    assert added == set()
+    # RegisterScalableTarget moves an active service's capacity into [min, max] (Application Auto Scaling API
+    # Reference): 0..0 empties the target group, and an ALB with no registered targets answers 503.
+    assert changed == {
+        "shop-aws-us-east-1-service": {"desiredCount": (2, 0)},
+        "shop-aws-us-east-1-scaling-target": {"maxCapacity": (10, 0), "minCapacity": (2, 0)},
+    }
+
+
+def test_gcp_unhealthy_aborts_only_the_health_path_in_the_url_map() -> None:
+    added, changed, after, _ = diff("aws-gcp", [{"target": "gcp-us-central1", "fault": "unhealthy"}])
+    assert added == set()
+    assert set(changed) == {"shop-gcp-us-central1-url-map"}
+    assert set(changed["shop-gcp-us-central1-url-map"]) == {"hostRules", "pathMatchers"}
+    url_map = after["shop-gcp-us-central1-url-map"].inputs
+    backend = url_map["defaultService"]
+    assert url_map["hostRules"] == [{"hosts": ["*"], "pathMatcher": "drill-fault"}]
+    (matcher,) = url_map["pathMatchers"]
+    assert (matcher["name"], matcher["defaultService"]) == ("drill-fault", backend), "every other path is served"
+    (rule,) = matcher["routeRules"]
+    assert rule["matchRules"] == [{"fullPathMatch": "/health"}]
+    assert rule["service"] == backend
+    # Fault injection works on the global external ALB (EXTERNAL_MANAGED), not the classic one (Compute Engine
+    # API, HttpRouteAction.faultInjectionPolicy); abort httpStatus 200-599, percentage 0-100.
+    assert rule["routeAction"] == {"faultInjectionPolicy": ABORT_503}
+    assert after["shop-gcp-us-central1-backend"].inputs["loadBalancingScheme"] == "EXTERNAL_MANAGED"
+
+
+def test_gcp_down_aborts_every_request_in_the_url_map() -> None:
+    added, changed, after, _ = diff("aws-gcp", [{"target": "gcp-us-central1", "fault": "down"}])
+    assert added == set()
+    assert set(changed) == {"shop-gcp-us-central1-url-map"}
+    assert set(changed["shop-gcp-us-central1-url-map"]) == {"defaultRouteAction"}
+    assert after["shop-gcp-us-central1-url-map"].inputs["defaultRouteAction"] == {"faultInjectionPolicy": ABORT_503}
+
+
+def test_azure_down_denies_every_ipv4_client_at_the_ingress() -> None:
+    added, changed, after, _ = diff("aws-azure", [{"target": "azure-eastus2", "fault": "down"}])
+    assert added == set()
+    assert set(changed) == {"shop-azure-eastus2-app"}
+    before, _ = run("aws-azure")
+    leaves = leaf_changes(inputs(before["shop-azure-eastus2-app"]), inputs(after["shop-azure-eastus2-app"]))
+    # "Set up IP ingress restrictions in Azure Container Apps": deny rules, IPv4 CIDR ranges, all of one action.
+    assert leaves == {
+        "configuration.ingress.ipSecurityRestrictions": (
+            None,
+            [
+                {
+                    "action": "Deny",
+                    "description": "failoverkit drill fault: down (remove drillFaults and run up to lift)",
+                    "ipAddressRange": "0.0.0.0/0",
+                    "name": "failoverkit-drill-down",
+                }
+            ],
+        )
+    }
+
+
+def test_a_fault_on_a_standby_and_on_the_primary_at_once() -> None:
+    added, changed, _, outputs = diff(
+        "tri-cloud",
+        [{"target": "aws-us-east-1", "fault": "unhealthy"}, {"target": "gcp-europe-west1", "fault": "down"}],
+    )
+    assert added == {"shop-aws-us-east-1-drill-unhealthy"}
+    assert set(changed) == {"shop-gcp-europe-west1-url-map"}
+    assert [f["target"] for f in outputs["drillFaults"]] == ["aws-us-east-1", "gcp-europe-west1"]

@@ -174,3 +174,24 @@ def test_every_drill_fault_problem_is_reported_at_once() -> None:
         "drillFaults[1].fault",
         "drillFaults[2].fault",
     ]
+
+
+def test_unhealthy_on_aws_needs_a_health_path_an_alb_rule_can_match() -> None:
+    # "PathPatternConditionConfig" (ELBv2 API Reference): a path pattern is at most 128 characters.
+    args = cloud_args({"target": "aws-us-east-1", "fault": "unhealthy"})
+    args["app"]["healthPath"] = "/" + "h" * 128
+    (message,) = problems(args)
+    assert message == (
+        "drillFaults[0].fault: 'unhealthy' on aws-us-east-1 matches app.healthPath in the aws load balancer's rule, "
+        "which takes at most 128 characters, got 129; use fault: down"
+    )
+    args["app"]["healthPath"] = "/" + "h" * 127
+    assert parse_spec(args).drill_faults == (DrillFault("aws-us-east-1", DrillFaultKind.UNHEALTHY),)
+
+
+def test_unhealthy_on_gcp_needs_a_health_path_a_url_map_rule_can_match() -> None:
+    # URL map matchRules fullPathMatch: 1 to 1024 characters (pulumi_gcp compute.URLMap).
+    args = cloud_args({"target": "gcp-us-central1", "fault": "unhealthy"})
+    args["app"]["healthPath"] = "/" + "h" * 1024
+    (message,) = problems(args)
+    assert "at most 1024 characters, got 1025" in message
