@@ -6,11 +6,13 @@ Each refusal names the key, the value given and what is allowed (docs/components
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from failoverkit.errors import ConfigError
-from failoverkit.spec import DRILL_ONLY_FAULTS, DrillFault, DrillFaultKind, parse_spec
+from failoverkit.spec import CLOUD_FAULTS, DRILL_ONLY_FAULTS, Cloud, DrillFault, DrillFaultKind, parse_spec
 
 
 def cloud_args(*faults: Any, **extra: Any) -> dict[str, Any]:
@@ -195,3 +197,27 @@ def test_unhealthy_on_gcp_needs_a_health_path_a_url_map_rule_can_match() -> None
     args["app"]["healthPath"] = "/" + "h" * 1024
     (message,) = problems(args)
     assert "at most 1024 characters, got 1025" in message
+
+
+def test_the_docs_table_covers_every_target_kind_and_fault() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "components.md").read_text()
+    section = doc.split("## 7. Drill faults", 1)[1]
+    rows = {
+        (cells[1], cells[2].strip("`")): cells[3]
+        for line in section.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.split("|")])[1] in ("aws", "gcp", "azure", "local")
+    }
+    kinds = [k.value for k in DrillFaultKind]
+    assert set(rows) == {(t, k) for t in ("aws", "gcp", "azure", "local") for k in kinds}
+    for cloud in Cloud:
+        for kind in DrillFaultKind:
+            refused = kind not in CLOUD_FAULTS[cloud]
+            assert rows[(cloud.value, kind.value)].startswith("refused") == refused, (cloud, kind)
+
+
+def test_the_docs_example_is_accepted() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "components.md").read_text()
+    snippet = doc.split("## 7. Drill faults", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    faults = yaml.safe_load(snippet)["config"]["failoverkit:drillFaults"]
+    assert parse_spec(cloud_args(*faults)).drill_faults == (DrillFault("aws-us-east-1", DrillFaultKind.UNHEALTHY),)
