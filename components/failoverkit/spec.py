@@ -981,7 +981,7 @@ def _parse_drill_faults(
             allowed = " | ".join(k.value for k in drill_fault_kinds(target))
             why = (
                 "Container Apps ingress cannot answer 503 on the health path alone (no path rules or fixed "
-                "responses); use fault: down, which scales the app to zero"
+                "responses); use fault: down, which closes its ingress to every client"
                 if target.cloud is Cloud.AZURE
                 else f"allowed: {allowed}"
             )

@@ -9,11 +9,16 @@ first run back, which is how a fault is lifted.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+from failoverkit.check import check_project
 from failoverkit.check.mocks import PlausibleMocks, RecordedResource, RecordingMonitor, run_program
 from failoverkit.program import reference_program
 from test_stacks import stack_config
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(stack: str, faults: list[dict[str, str]] | None = None) -> tuple[dict[str, RecordedResource], dict[str, Any]]:
@@ -171,3 +176,24 @@ def test_a_fault_on_a_standby_and_on_the_primary_at_once() -> None:
     assert added == {"shop-aws-us-east-1-drill-unhealthy"}
     assert set(changed) == {"shop-gcp-europe-west1-url-map"}
     assert [f["target"] for f in outputs["drillFaults"]] == ["aws-us-east-1", "gcp-europe-west1"]
+
+
+@pytest.mark.parametrize(
+    ("stack", "faults"),
+    [
+        ("aws-gcp", [{"target": "aws-us-east-1", "fault": "unhealthy"}]),
+        ("aws-azure", [{"target": "azure-eastus2", "fault": "down"}]),
+        (
+            "tri-cloud",
+            [{"target": "aws-us-east-1", "fault": "down"}, {"target": "gcp-europe-west1", "fault": "unhealthy"}],
+        ),
+    ],
+)
+def test_a_stack_with_faults_in_effect_still_passes_the_policy_pack(stack: str, faults: list[dict[str, str]]) -> None:
+    # The fault resources carry the workload tags and a region like every other child, so nothing new is judged.
+    baseline = check_project(REPO, stack, policy_packs=[REPO / "policies"])
+    faulted = check_project(
+        REPO, stack, policy_packs=[REPO / "policies"], config=[f"failoverkit:drillFaults={json.dumps(faults)}"]
+    )
+    assert faulted.mandatory == [] and baseline.mandatory == []
+    assert {v.policy for v in faulted.violations} == {v.policy for v in baseline.violations}
