@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assertions import Infra, with_fake_dns
+from cloud_testkit import app_args
+from failoverkit.app import FailoverApp
 from failoverkit.check import check_project
 from failoverkit.check.mocks import PlausibleMocks, RecordedResource, RecordingMonitor, run_program
 from failoverkit.program import reference_program
@@ -197,3 +200,21 @@ def test_a_stack_with_faults_in_effect_still_passes_the_policy_pack(stack: str, 
     )
     assert faulted.mandatory == [] and baseline.mandatory == []
     assert {v.policy for v in faulted.violations} == {v.policy for v in baseline.violations}
+
+
+def test_unhealthy_rules_match_the_health_path_without_its_query(
+    recorder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ALB path patterns and URL-map fullPathMatch both compare the path only, never the query string
+    # ("PathPatternConditionConfig", ELBv2 API Reference; pulumi_gcp compute.URLMap matchRules.fullPathMatch).
+    with_fake_dns(monkeypatch)
+    args = app_args(["aws/us-east-1", "gcp/us-central1", "azure/westeurope"], healthPath="/health?probe=1")
+    args["drillFaults"] = [
+        {"target": "aws-us-east-1", "fault": "unhealthy"},
+        {"target": "gcp-us-central1", "fault": "unhealthy"},
+    ]
+    infra = Infra(recorder(lambda: FailoverApp("shop", args)))  # type: ignore[arg-type]
+    rule = infra.named("shop-aws-us-east-1-drill-unhealthy")
+    assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/health"]}}]
+    (matcher,) = infra.named("shop-gcp-us-central1-url-map").inputs["pathMatchers"]
+    assert matcher["routeRules"][0]["matchRules"] == [{"fullPathMatch": "/health"}]
