@@ -9,9 +9,12 @@ loopback addresses of its own (127.0.118.x) so it never meets another test or a 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,6 +108,24 @@ def status(path: str, address: str = ADDRESSES[0]) -> int | None:
         return None
 
 
+def drill_faults_output(project_dir: Path) -> Any:
+    """The stack output ``drillFaults``, read through the engine in a process of its own (it sets the engine env)."""
+    script = (
+        "import json, sys; from pathlib import Path; from failoverkit.engine import stack_outputs; "
+        "print(json.dumps(stack_outputs(sys.argv[1], Path(sys.argv[2]))['drillFaults']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, STACK, str(project_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def primary_record(project_dir: Path) -> process.ProcessRecord | None:
     pid_path = EngineSettings(project_dir, STACK).state_dir / f"shop-{PRIMARY}" / "process.pid"
     record = process.read_record(pid_path)
@@ -127,14 +148,15 @@ def test_unhealthy_and_down_through_the_engine(failoverkit_cli: RunCli, project:
 
     # unhealthy: one in-place update of the primary; the app keeps serving, only its health path fails.
     set_faults(project, [{"target": PRIMARY, "fault": "unhealthy"}])
-    out = up("1 updated")
-    assert "unhealthy" in out, "the drillFaults stack output shows the fault in effect"
+    up("1 updated")
+    assert drill_faults_output(project) == [{"target": PRIMARY, "fault": "unhealthy"}], "what is in effect"
     assert (status("/health"), status("/")) == (503, 200)
     assert wait_for(lambda: resolve() == ADDRESSES[1]), "DNS must fail over to the first standby"
     assert primary_record(project) == first, "the same process: only its fault switch changed"
 
     set_faults(project, None)
     up("1 updated")
+    assert drill_faults_output(project) == []
     assert status("/health") == 200
     assert wait_for(lambda: resolve() == ADDRESSES[0]), "DNS must fail back to the primary"
 
