@@ -200,8 +200,11 @@ def stack_config_file(project_dir: Path, stack: str) -> Path:
     return config_dir / f"Pulumi.{stack}.yaml"
 
 
-def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None) -> Any:
-    """Create or select ``stack`` of the project in ``project_dir``, its program run inline."""
+def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None, *, create: bool = True) -> Any:
+    """Create or select ``stack`` of the project in ``project_dir``, its program run inline.
+
+    ``create=False`` only selects: a stack the backend does not know raises EngineError (nothing is written).
+    """
     from pulumi import automation as auto
 
     project = project_settings(project_dir)
@@ -224,13 +227,18 @@ def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None
         env_vars=env,
         pulumi_command=command,
     )
+    opener = auto.create_or_select_stack if create else auto.select_stack
     try:
-        return auto.create_or_select_stack(
+        return opener(
             stack_name=stack,
             project_name=str(project.get("name") or project_dir.name),
             program=program or project_program(project_dir),
             opts=opts,
         )
+    except auto.errors.StackNotFoundError:
+        raise EngineError(
+            f"stack {stack!r} is not deployed (the backend has no such stack); run failoverkit up first"
+        ) from None
     except auto.errors.CommandError as exc:
         raise EngineError(f"could not open stack {stack!r}: {exc}") from exc
 
