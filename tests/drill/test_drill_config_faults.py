@@ -179,18 +179,21 @@ def test_a_fault_beside_another_one_is_lifted_by_its_own_index() -> None:
     assert stack.config == [other] and stack.outputs_now["drillFaults"] == [other]
 
 
-def test_the_injection_is_timed_from_when_the_health_url_shows_the_fault() -> None:
+def test_injection_and_lift_are_timed_from_when_the_health_url_shows_them() -> None:
     stack = FakeStack(cloud_outputs())
     now = [50.0]
     fault = ConfigFault(
         plan_of(stack.outputs_now),
         stack,
         confirmed=True,
-        fault_seen=lambda: bool(stack.outputs_now["drillFaults"]),
+        health_status=lambda: 503 if stack.outputs_now["drillFaults"] else 200,
         clock=lambda: now[0],
     )
     fault.check()
     assert fault.inject() == 50.0
+    now[0] = 80.0
+    fault.lift()
+    assert fault.lift_seen_at == 80.0  # failback counts from when the health URL answered 200 again
 
 
 # --- the whole drill against a fake world: lift on error, on Ctrl-C, and when lifting fails ---

@@ -21,7 +21,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,18 +116,17 @@ def _server(text: str, default_port: int = 53) -> tuple[str, int]:
     return host, int(port)
 
 
-def fault_seen(plan: DrillPlan, fetch: HttpFetcher) -> Any:
-    """A probe of the target's health URL from outside: True once it shows the fault (the instant it took effect)."""
+def health_status(plan: DrillPlan, fetch: HttpFetcher) -> Callable[[], int | None]:
+    """A probe of the target's health URL from outside: its status, None when nothing answered."""
     path = urlsplit(plan.target.health_url).path or "/"
 
-    def seen() -> bool:
+    def status() -> int | None:
         try:
-            answer = fetch(plan.target.address, path)
-        except Exception:
-            return plan.fault is Fault.DOWN  # nothing answers: down, or just a lost probe for unhealthy
-        return answer.status >= 500 if plan.fault is Fault.UNHEALTHY else answer.status >= 400
+            return fetch(plan.target.address, path).status
+        except Exception:  # refused, reset, timed out: no answer
+            return None
 
-    return seen
+    return status
 
 
 def cloud_addresses(plan: DrillPlan) -> dict[str, str]:
@@ -218,7 +217,7 @@ def make_config_injector(
         plan,
         stack,
         confirmed=confirmed,
-        fault_seen=fault_seen(plan, probe),
+        health_status=health_status(plan, probe),
         effect_timeout_seconds=max(10.0, budget),
         log=progress.event if progress is not None else (lambda message: None),
     )

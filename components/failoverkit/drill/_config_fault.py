@@ -137,7 +137,7 @@ class ConfigFault:
         stack: DrillStack,
         *,
         confirmed: bool,
-        fault_seen: Callable[[], bool] | None = None,
+        health_status: Callable[[], int | None] | None = None,
         effect_timeout_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         log: Callable[[str], None] = lambda message: None,
@@ -147,7 +147,7 @@ class ConfigFault:
         self._plan = plan
         self._stack = stack
         self._confirmed = confirmed
-        self._fault_seen = fault_seen
+        self._health_status = health_status
         self._effect_timeout = effect_timeout_seconds
         self._clock = clock
         self._log = log
@@ -157,6 +157,9 @@ class ConfigFault:
         self._injected = False
         self._removed = False
         self._lifted = False
+        self.lift_seen_at: float | None = None
+        """When the target's health URL showed the fault gone during the lifting ``up`` (the runner times failback
+        from there); None when there is no probe or it never showed."""
 
     def check(self) -> None:
         existing = configured_faults(self._stack)
@@ -185,30 +188,48 @@ class ConfigFault:
         self._injected = True
         self._stack.set_config(f"{DRILL_FAULTS_KEY}[{index}].target", auto.ConfigValue(target), path=True)
         self._stack.set_config(f"{DRILL_FAULTS_KEY}[{index}].fault", auto.ConfigValue(self.fault.value), path=True)
+        seen = self._up_watching(f"{self.fault.value} on {target}", self._shows_fault)
+        if self._health_status is not None and seen is None:
+            self._log(f"the fault did not show at {self._plan.target.health_url} in time; times count from the up")
+        return seen
+
+    def _shows_fault(self) -> bool:
+        """The target's health URL shows the fault: 5xx for unhealthy; no answer or an error status for down."""
+        assert self._health_status is not None
+        status = self._health_status()
+        if self.fault is Fault.UNHEALTHY:
+            return status is not None and status >= 500
+        return status is None or status >= 400
+
+    def _healthy(self) -> bool:
+        assert self._health_status is not None
+        status = self._health_status()
+        return status is not None and 200 <= status < 400
+
+    def _up_watching(self, why: str, shows: Callable[[], bool]) -> float | None:
+        """Run ``up`` while probing the target's health URL; when ``shows()`` first held (None: not seen)."""
         seen: list[float] = []
         stop = threading.Event()
-        watcher = threading.Thread(target=self._watch, args=(seen, stop), name="drill-effect", daemon=True)
+        watcher = threading.Thread(target=self._watch, args=(shows, seen, stop), name="drill-effect", daemon=True)
         watcher.start()
         try:
-            self._up(f"{self.fault.value} on {target}")
-            if self._fault_seen is not None:
+            self._up(why)
+            if self._health_status is not None:
                 deadline = self._clock() + self._effect_timeout
                 while not seen and self._clock() < deadline:
                     time.sleep(EFFECT_POLL_SECONDS)
         finally:
             stop.set()
             watcher.join(timeout=5)
-        if self._fault_seen is not None and not seen:
-            self._log(f"the fault did not show at {self._plan.target.health_url} in time; times count from the up")
         return seen[0] if seen else None
 
-    def _watch(self, seen: list[float], stop: threading.Event) -> None:
-        """Note when the target's health URL first shows the fault: the instant the fault took effect."""
-        if self._fault_seen is None:
+    def _watch(self, shows: Callable[[], bool], seen: list[float], stop: threading.Event) -> None:
+        """Note when the target's health URL first shows the change: the instant the engine's change took effect."""
+        if self._health_status is None:
             return
         while not stop.is_set():
             try:
-                if self._fault_seen():
+                if shows():
                     seen.append(self._clock())
                     return
             except Exception:  # a probe that fails to run tells nothing; the next one may
@@ -224,7 +245,7 @@ class ConfigFault:
             else:
                 self._stack.remove_config(f"{DRILL_FAULTS_KEY}[{self._index}]", path=True)
             self._removed = True
-        self._up(f"lift {self.fault.value} from {self._plan.target.key}")
+        self.lift_seen_at = self._up_watching(f"lift {self.fault.value} from {self._plan.target.key}", self._healthy)
         self._lifted = True
         return None
 

@@ -322,6 +322,10 @@ def run_drill(
 
         lifted_at = clock()
         restart = injector.lift()
+        # A configured fault is lifted during an engine up: count failback from when it was seen lifted.
+        seen_lifted = getattr(injector, "lift_seen_at", None)
+        if isinstance(seen_lifted, float):
+            lifted_at = seen_lifted
         raw_events.append((lifted_at, f"{plan.fault.value} lifted"))
         if restart is not None:
             raw_events.append((lifted_at + restart, f"{target} restarted ({restart:.2f} s)"))
