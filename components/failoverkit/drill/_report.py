@@ -112,7 +112,7 @@ def table(result: DrillResult) -> Table:
     )
     r = result.resolver_figures
     if r is not None:
-        via = f"through {result.resolver_name}, TTL {plan.ttl_seconds:g} s included"
+        via = "through the caching resolver"
         t.add_row(
             "failover (resolver)",
             _seconds(r.failover_seconds),
@@ -151,6 +151,10 @@ def render_text(result: DrillResult, console: Console) -> None:
     console.print(table(result))
     console.print(f"failover budget: {result.failover_budget.formula} = {result.failover_budget.seconds:.2f} s")
     console.print(f"failback budget: {result.failback_budget.formula} = {result.failback_budget.seconds:.2f} s")
+    if result.resolver_name is not None:
+        console.print(
+            f"resolver path: {result.resolver_name} (caches each answer for its TTL, {result.plan.ttl_seconds:g} s)"
+        )
     console.print(f"probes: {len(result.timeline)}; target restored: {'yes' if result.restored else 'NO'}")
     if result.passed:
         console.print("[bold green]PASS[/]: failover and failback observed within budget")
