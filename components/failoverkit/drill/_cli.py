@@ -35,7 +35,7 @@ from failoverkit.drill._observer import HttpFetcher, Observer, Resolve, dns_reso
 from failoverkit.drill._plan import DrillPlan, Fault
 from failoverkit.drill._report import RichProgress, render_json, render_text, write_chart
 from failoverkit.drill._resolver import AuthoritativeResolver, CachingResolver
-from failoverkit.drill._runner import DrillResult, Progress, run_drill
+from failoverkit.drill._runner import DrillResult, Progress, run_drill, wait_bound
 from failoverkit.errors import DrillError, FailoverKitError
 
 CLOUD_HTTP_TIMEOUT_SECONDS = 3.0
@@ -212,13 +212,13 @@ def make_config_injector(
         probe = HttpFetcher(plan.hostname, plan.port, timeout_seconds=0.5)
     else:
         probe = HttpFetcher(plan.hostname, 443, timeout_seconds=CLOUD_HTTP_TIMEOUT_SECONDS, scheme="https")
-    budget = plan.health_check.interval_seconds * plan.health_check.failure_threshold
     return ConfigFault(
         plan,
         stack,
         confirmed=confirmed,
         health_status=health_status(plan, probe),
-        effect_timeout_seconds=max(10.0, budget),
+        # Bounded like every wait; long enough for a lifted AWS `down`, whose tasks take a minute to rejoin.
+        effect_timeout_seconds=wait_bound(max(plan.budget.seconds, plan.failback.total_seconds)),
         log=progress.event if progress is not None else (lambda message: None),
     )
 

@@ -190,7 +190,8 @@ class ConfigFault:
         self._stack.set_config(f"{DRILL_FAULTS_KEY}[{index}].fault", auto.ConfigValue(self.fault.value), path=True)
         seen = self._up_watching(f"{self.fault.value} on {target}", self._shows_fault)
         if self._health_status is not None and seen is None:
-            self._log(f"the fault did not show at {self._plan.target.health_url} in time; times count from the up")
+            url = self._plan.target.health_url
+            self._log(f"the fault did not show at {url} in time; times count from the start of the up")
         return seen
 
     def _shows_fault(self) -> bool:
