@@ -132,6 +132,13 @@ def test_the_last_healthy_target_is_refused() -> None:
 def test_a_target_already_faulted_is_refused_with_the_command_that_lifts_it() -> None:
     stack = FakeStack(cloud_outputs(drillFaults=[{"target": P, "fault": "down"}]))
     refused(stack, re.escape(f"pulumi config rm {DRILL_FAULTS_KEY} -s prod && pulumi up -s prod"))
+    # Second of two entries in the config: only its own entry goes.
+    entries = [{"target": T, "fault": "down"}, {"target": P, "fault": "down"}]
+    stack = FakeStack(cloud_outputs(drillFaults=entries), config=[dict(e) for e in entries])
+    refused(stack, re.escape(f"pulumi config rm --path '{DRILL_FAULTS_KEY}[1]' -s prod && pulumi up -s prod"))
+    # Lifted in the config but not yet applied (an interrupted lift): only the up is missing.
+    stack = FakeStack(cloud_outputs(drillFaults=entries[1:]), config=[dict(entries[0])])
+    refused(stack, r"lift it first: pulumi up -s prod$")
 
 
 def test_a_cloud_stack_needs_yes_and_the_message_says_why() -> None:

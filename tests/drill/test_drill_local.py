@@ -27,13 +27,24 @@ from typing import Any
 
 import httpx
 import pytest
-from failoverkit.drill import DrillPlan, DrillResult, EndpointFault, LocalSandbox, execute, run, run_drill
+from failoverkit.drill import (
+    DrillPlan,
+    DrillResult,
+    EndpointFault,
+    LocalSandbox,
+    execute,
+    render_text,
+    run,
+    run_drill,
+    write_chart,
+)
 from failoverkit.drill._cli import add_arguments
 from failoverkit.drill._faults import make_injector
 from failoverkit.drill._observer import HttpFetcher, Observer, dns_resolver
 from failoverkit.drill._timeline import Sample
 from failoverkit.errors import DrillError
 from failoverkit.localcloud import process
+from rich.console import Console
 
 pytestmark = pytest.mark.drill
 
@@ -274,7 +285,9 @@ SAMPLING_ERROR_SECONDS = 0.25
 """Two probe periods (10 Hz) plus a probe's latency: how far apart two paths can see one instant."""
 
 
-def test_the_resolver_path_sees_the_ttl_and_stays_within_budget(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
+def test_the_resolver_path_sees_the_ttl_and_stays_within_budget(
+    sandbox: tuple[LocalSandbox, dict[str, Any]], tmp_path: Path
+) -> None:
     """dnsmasq on loopback, started and stopped by the drill, caches answers for the TTL as a client's resolver does."""
     box, outputs = sandbox
     result = execute(DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy"))
@@ -289,6 +302,12 @@ def test_the_resolver_path_sees_the_ttl_and_stays_within_budget(sandbox: tuple[L
     assert via.failback_seconds >= auth.failback_seconds - SAMPLING_ERROR_SECONDS
     data = result.to_json()["resolver"]
     assert data["failover_seconds"] == via.failover_seconds and data["budget_seconds"] == result.failover_budget.seconds
+    assert len(data["timeline"]) >= 10
+    console = Console(record=True, width=160)
+    render_text(result, console)
+    text = console.export_text()
+    assert "failover (resolver)" in text and "failback (resolver)" in text and result.resolver_name in text
+    assert write_chart(result, tmp_path / "resolver.png").read_bytes()[:4] == b"\x89PNG"
     # The resolver is gone with the drill.
     assert not any("dnsmasq" in _cmdline(pid) for pid in _pids_under(box.state_dir))
 

@@ -85,8 +85,19 @@ def hand_lift_commands(stack: str, index: int | None) -> str:
     return f"pulumi config rm --path '{DRILL_FAULTS_KEY}[{index}]' -s {stack} && pulumi up -s {stack}"
 
 
-def preflight(plan: DrillPlan, stack: DrillStack, *, confirmed: bool, in_effect: Sequence[tuple[str, str]]) -> None:
-    """Every refusal of a configured drill, before anything is touched (DrillError says why and what to do)."""
+def preflight(
+    plan: DrillPlan,
+    stack: DrillStack,
+    *,
+    confirmed: bool,
+    in_effect: Sequence[tuple[str, str]],
+    configured: Sequence[Mapping[str, str]] = (),
+) -> None:
+    """Every refusal of a configured drill, before anything is touched (DrillError says why and what to do).
+
+    ``in_effect`` is what the ``drillFaults`` output and the config say; ``configured`` the config's own list
+    (its indexes are what ``pulumi config rm --path`` takes).
+    """
     name, target, fault = plan.stack, plan.target, plan.fault
     try:
         history = list(stack.history(page_size=1))
@@ -110,9 +121,13 @@ def preflight(plan: DrillPlan, stack: DrillStack, *, confirmed: bool, in_effect:
         )
     faulted = dict(in_effect)
     if target.key in faulted:
+        keys = [f.get("target") for f in configured]
+        # In the config: its own entry (or the whole key when it is the only one); else only an up is missing.
+        index = keys.index(target.key) if target.key in keys and len(keys) > 1 else None
+        lift = hand_lift_commands(name, index) if target.key in keys or not keys else f"pulumi up -s {name}"
         raise DrillError(
             f"target {target.key} already has the {faulted[target.key]!r} fault in effect ({DRILL_FAULTS_KEY}); "
-            f"lift it first: {hand_lift_commands(name, None if len(faulted) == 1 else list(faulted).index(target.key))}"
+            f"lift it first: {lift}"
         )
     healthy = [e.key for e in plan.endpoints if e.key != target.key and e.key not in faulted]
     if not healthy:
@@ -164,7 +179,9 @@ class ConfigFault:
     def check(self) -> None:
         existing = configured_faults(self._stack)
         in_effect = {**dict(self._plan.faults_in_effect), **{f["target"]: f["fault"] for f in existing}}
-        preflight(self._plan, self._stack, confirmed=self._confirmed, in_effect=list(in_effect.items()))
+        preflight(
+            self._plan, self._stack, confirmed=self._confirmed, in_effect=list(in_effect.items()), configured=existing
+        )
         self._existing = existing
 
     @property
