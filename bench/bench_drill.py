@@ -2,8 +2,12 @@
 
 Starts three demo-app targets and the failover DNS server as real processes on
 127.0.67.x (DNS on 127.0.67.53:18153; own addresses, so it runs beside the
-demo stack and the tests), drills crash, hang, unhealthy and slow against the
-primary in turn, prints one table, and stops every process it started.
+demo stack and the tests), drills crash, hang, unhealthy, slow, down and flapping
+against the primary in turn, each watched on two paths side by side: the
+authoritative DNS server and a caching resolver (dnsmasq on loopback, which every
+drill starts and stops), prints one table, and stops every process it started.
+``down`` here stops and restarts the process (no engine); through the engine it is
+an ``up`` (tests/engine/test_drill_engine.py).
 
     .venv/bin/python bench/bench_drill.py [--rounds 1] [--interval 0.25] [--json out/bench_drill.json]
 
@@ -22,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from failoverkit.budget import HealthCheck
-from failoverkit.drill import DrillPlan, DrillResult, Fault, LocalSandbox, execute
+from failoverkit.drill import DrillPlan, DrillResult, Fault, Figures, LocalSandbox, execute
+from failoverkit.localcloud import process
 from rich.console import Console
 from rich.table import Table
 
@@ -38,6 +43,11 @@ def _ratio(values: list[float | None]) -> str:
 def _seconds(values: list[float | None]) -> str:
     seen = [v for v in values if v is not None]
     return "-" if not seen else f"{statistics.median(seen):.2f} s"
+
+
+def _alive(pid_file: Path) -> bool:
+    record = process.read_record(pid_file)
+    return record is not None and process.is_running(record)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,37 +82,68 @@ def main(argv: list[str] | None = None) -> int:
                         f"failover {f.failover_seconds} s, failback {f.failback_seconds} s, "
                         + ("PASS" if result.passed else "FAIL: " + "; ".join(result.reasons))
                     )
-        leftover = box.running()
+        leftover = box.running() + [p.parent.name for p in Path(state).glob("dnsmasq-*/process.pid") if _alive(p)]
     elapsed = time.monotonic() - started
 
     budget = results[Fault.CRASH][0].failover_budget
     table = Table(
         title=f"drill benchmark: {rounds} round(s), health check {hc.interval_seconds:g} s x {hc.failure_threshold}, "
-        f"timeout {hc.timeout_seconds:g} s, TTL {box.ttl_seconds} s; failover budget {budget.seconds:g} s",
+        f"timeout {hc.timeout_seconds:g} s, TTL {box.ttl_seconds} s; failover budget {budget.seconds:g} s; "
+        "auth = authoritative DNS server, resolver = through dnsmasq (TTL included)",
         title_justify="left",
     )
-    for column in ("fault", "detect", "failover", "failover/budget", "failback", "failback/budget", "error window"):
+    columns = (
+        "fault",
+        "failover auth",
+        "/budget",
+        "failover resolver",
+        "/budget",
+        "failback auth",
+        "/budget",
+        "failback resolver",
+        "/budget",
+        "DNS changes (bound)",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "fault" else "right")
     table.add_column("passed")
+
+    def via(r: DrillResult) -> Figures:
+        assert r.resolver_figures is not None
+        return r.resolver_figures
+
+    def ratio(value: float | None, of: float) -> float | None:
+        return None if value is None else value / of
+
     for fault, runs in results.items():
+        changes = "-"
+        if fault is Fault.FLAPPING:
+            changes = ", ".join(f"{r.dns_changes} ({r.dns_changes_bound})" for r in runs)
         table.add_row(
             fault.value,
-            _seconds([r.figures.detect_seconds for r in runs]),
             _seconds([r.figures.failover_seconds for r in runs]),
             _ratio([r.failover_ratio for r in runs]),
+            _seconds([via(r).failover_seconds for r in runs]),
+            _ratio([ratio(via(r).failover_seconds, r.failover_budget.seconds) for r in runs]),
             _seconds([r.figures.failback_seconds for r in runs]),
             _ratio([r.failback_ratio for r in runs]),
-            _seconds([r.figures.error_window_seconds for r in runs]),
+            _seconds([via(r).failback_seconds for r in runs]),
+            _ratio([ratio(via(r).failback_seconds, r.failback_budget.seconds) for r in runs]),
+            changes,
             f"{sum(r.passed for r in runs)}/{len(runs)}",
         )
     console.print(table)
     console.print(
-        "failback budget = interval x recoveryThreshold + check timeout + TTL (+ measured restart for crash); "
+        "failback budget = interval x recoveryThreshold + check timeout + TTL (+ measured restart for crash, down); "
         f"{elapsed:.1f} s in all; processes left: {len(leftover)}"
     )
     if args.json is not None:
         data: dict[str, Any] = {
-            fault.value: [{k: v for k, v in r.to_json().items() if k not in ("timeline", "events")} for r in runs]
+            fault.value: [
+                {k: v for k, v in r.to_json().items() if k not in ("timeline", "events")}
+                | {"resolver": {k: v for k, v in (r.to_json()["resolver"] or {}).items() if k != "timeline"}}
+                for r in runs
+            ]
             for fault, runs in results.items()
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -99,6 +99,15 @@ def endpoint_output(endpoint: Endpoint) -> dict[str, Any]:
     }
 
 
+class DrillFaultInfo(TypedDict):
+    """A fault in effect, as FailoverApp's ``drillFaults`` output lists it."""
+
+    target: str
+    """The target's key, e.g. ``aws-us-east-1``."""
+    fault: str
+    """``unhealthy`` or ``down``."""
+
+
 class FailoverApp(pulumi.ComponentResource):
     """Deploys ``args["app"]`` to every target and fronts them with health-checked failover DNS."""
 
@@ -129,6 +138,8 @@ class FailoverApp(pulumi.ComponentResource):
     """``critical`` or ``standard``."""
     dns: pulumi.Output[dict[str, Any]]
     """Providers, TTL, health-check settings and backend details (e.g. the local DNS server)."""
+    drill_faults: pulumi.Output[list[DrillFaultInfo]]
+    """The ``drillFaults`` in effect ({target, fault}, as given); empty when none."""
 
     @property
     def spec(self) -> FailoverSpec:
@@ -171,6 +182,10 @@ class FailoverApp(pulumi.ComponentResource):
         self.workload = pulumi.Output.from_input(spec.app.name)
         self.criticality = pulumi.Output.from_input(spec.app.criticality.value)
         self.dns = pulumi.Output.from_input(_dns_outputs(spec, records))
+        self.drill_faults = cast(
+            pulumi.Output[list[DrillFaultInfo]],
+            pulumi.Output.from_input([f.to_output() for f in spec.drill_faults]),
+        )
         # The same names as the schema's outputs, so Python and `pulumi package add` users see one state.
         self.register_outputs(
             {
@@ -186,6 +201,7 @@ class FailoverApp(pulumi.ComponentResource):
                 "workload": self.workload,
                 "criticality": self.criticality,
                 "dns": self.dns,
+                "drillFaults": self.drill_faults,
             }
         )
 

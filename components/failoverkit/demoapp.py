@@ -1,10 +1,11 @@
 """The bundled demo app the ``local`` targets run: names its cloud, region and instance; fault control for drills.
 
 Run: ``python -m failoverkit.demoapp [--cloud aws] [--region us-east-1] [--address 127.0.10.1]
-[--port 8080] [--health-path /health]``; each flag defaults to its environment
-variable (``FAILOVERKIT_CLOUD``, ``FAILOVERKIT_REGION``, ``FAILOVERKIT_ADDRESS``,
-``FAILOVERKIT_PORT``, ``FAILOVERKIT_HEALTH_PATH``), which the local target sets for
-any command, so a user's own app can read them too.
+[--port 8080] [--health-path /health] [--fault none|unhealthy]``; each flag defaults to its
+environment variable (``FAILOVERKIT_CLOUD``, ``FAILOVERKIT_REGION``, ``FAILOVERKIT_ADDRESS``,
+``FAILOVERKIT_PORT``, ``FAILOVERKIT_HEALTH_PATH``, ``FAILOVERKIT_FAULT``), which the local target sets for
+any command, so a user's own app can read them too. ``FAILOVERKIT_FAULT`` is the fault the app starts in: a
+``drillFaults`` entry ``unhealthy`` stays in effect across a restart.
 
 Routes (contract; drills rely on them):
 
@@ -35,6 +36,8 @@ from types import FrameType
 from typing import Any
 
 FAULT_MODES = ("none", "unhealthy", "slow")
+START_FAULT_MODES = ("none", "unhealthy")
+"""What ``--fault`` / ``FAILOVERKIT_FAULT`` may start the app in (slow needs a delay: only through POST)."""
 FAULT_PATH = "/-/fault"
 MAX_DELAY_SECONDS = 600.0
 MAX_BODY_BYTES = 64 * 1024
@@ -81,10 +84,10 @@ class DemoServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], identity: AppIdentity) -> None:
+    def __init__(self, address: tuple[str, int], identity: AppIdentity, fault: Fault | None = None) -> None:
         super().__init__(address, DemoHandler)
         self.identity = identity
-        self.fault = Fault()
+        self.fault = fault or Fault()
         self.instance = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -166,13 +169,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default=env("FAILOVERKIT_ADDRESS", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(env("FAILOVERKIT_PORT", "8080")))
     p.add_argument("--health-path", default=env("FAILOVERKIT_HEALTH_PATH", "/health"))
+    p.add_argument("--fault", default=env("FAILOVERKIT_FAULT") or "none", choices=START_FAULT_MODES)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until SIGTERM or SIGINT."""
     args = _parser().parse_args(argv)
-    server = DemoServer((args.address, args.port), AppIdentity(args.cloud, args.region, args.health_path))
+    identity = AppIdentity(args.cloud, args.region, args.health_path)
+    server = DemoServer((args.address, args.port), identity, Fault(args.fault))
 
     def _shutdown(signum: int, frame: FrameType | None) -> None:
         # shutdown() blocks until serve_forever returns: call it off the main thread.
@@ -180,7 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
-    _log(f"demo app {args.cloud}/{args.region} listening on http://{args.address}:{args.port} (pid {os.getpid()})")
+    _log(
+        f"demo app {args.cloud}/{args.region} listening on http://{args.address}:{args.port} (pid {os.getpid()}, "
+        f"fault {args.fault})"
+    )
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

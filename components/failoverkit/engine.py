@@ -121,11 +121,16 @@ class EngineSettings:
         return self.root / "state" / self.stack
 
     def env(self, engine_dir: Path) -> dict[str, str]:
+        # A cloud stack lives where its user keeps it (e.g. a game-day job that ran `pulumi up` against its
+        # own backend) and needs its provider plugins downloaded; local stacks stay offline, inside the repo.
+        dev = is_dev_stack(self.stack)
+        backend = None if dev else os.environ.get("PULUMI_BACKEND_URL")
+        home = None if dev else os.environ.get("PULUMI_HOME")
         env = {
-            "PULUMI_BACKEND_URL": f"file://{self.backend_dir}",
-            "PULUMI_HOME": str(self.pulumi_home),
+            "PULUMI_BACKEND_URL": backend or f"file://{self.backend_dir}",
+            "PULUMI_HOME": home or str(self.pulumi_home),
             "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true" if dev else "false",
             # The engine starts dynamic providers with this interpreter: the project's environment.
             "PULUMI_PYTHON_CMD": sys.executable,
             "PULUMI_RUNTIME_VIRTUALENV": str(Path(sys.prefix)),
@@ -200,8 +205,11 @@ def stack_config_file(project_dir: Path, stack: str) -> Path:
     return config_dir / f"Pulumi.{stack}.yaml"
 
 
-def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None) -> Any:
-    """Create or select ``stack`` of the project in ``project_dir``, its program run inline."""
+def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None = None, *, create: bool = True) -> Any:
+    """Create or select ``stack`` of the project in ``project_dir``, its program run inline.
+
+    ``create=False`` only selects: a stack the backend does not know raises EngineError (nothing is written).
+    """
     from pulumi import automation as auto
 
     project = project_settings(project_dir)
@@ -213,24 +221,30 @@ def open_stack(stack: str, project_dir: Path, program: Callable[[], None] | None
     settings = EngineSettings(project_dir.resolve(), stack)
     engine_dir = find_engine()
     env = settings.env(engine_dir)
-    settings.backend_dir.mkdir(parents=True, exist_ok=True)
-    settings.pulumi_home.mkdir(parents=True, exist_ok=True)
+    if env["PULUMI_BACKEND_URL"] == f"file://{settings.backend_dir}":
+        settings.backend_dir.mkdir(parents=True, exist_ok=True)
+    Path(env["PULUMI_HOME"]).mkdir(parents=True, exist_ok=True)
     _clear_stale_locks(settings)
     os.environ.update(env)  # the inline program and its dynamic providers run in this process
     command = auto.PulumiCommand(root=str(engine_dir))
     opts = auto.LocalWorkspaceOptions(
         work_dir=str(settings.project_dir),
-        pulumi_home=str(settings.pulumi_home),
+        pulumi_home=env["PULUMI_HOME"],
         env_vars=env,
         pulumi_command=command,
     )
+    opener = auto.create_or_select_stack if create else auto.select_stack
     try:
-        return auto.create_or_select_stack(
+        return opener(
             stack_name=stack,
             project_name=str(project.get("name") or project_dir.name),
             program=program or project_program(project_dir),
             opts=opts,
         )
+    except auto.errors.StackNotFoundError:
+        raise EngineError(
+            f"stack {stack!r} is not deployed (the backend has no such stack); run failoverkit up first"
+        ) from None
     except auto.errors.CommandError as exc:
         raise EngineError(f"could not open stack {stack!r}: {exc}") from exc
 

@@ -4,6 +4,7 @@ FailoverKitError
 ├── ConfigError (ValueError)   bad user intent; refused before any resource exists
 ├── EngineError                the Pulumi engine is missing or an operation failed
 ├── DrillError                 a drill could not inject, observe or restore a fault
+│   └── LiftFailed             a configured fault is still in effect; ``commands`` lift it by hand
 └── CheckError                 `failoverkit check` could not load a program or pack
 """
 
@@ -33,6 +34,14 @@ class EngineError(FailoverKitError):
 
 class DrillError(FailoverKitError):
     """A failover drill could not inject, observe or restore its fault."""
+
+
+class LiftFailed(DrillError):
+    """A drill could not lift the fault it put in the stack's config; ``commands`` lift it by hand."""
+
+    def __init__(self, message: str, commands: str) -> None:
+        self.commands = commands
+        super().__init__(f"{message}; lift it by hand: {commands}")
 
 
 class CheckError(FailoverKitError):

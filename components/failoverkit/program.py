@@ -21,7 +21,7 @@ def read_stack_config() -> dict[str, Any]:
     cfg = pulumi.Config(NAMESPACE)
     args: dict[str, Any] = {}
     problems = []
-    for key in ("app", "targets", "dns"):
+    for key in ("app", "targets", "dns", "drillFaults"):
         try:
             value = cfg.get_object(key)
         except Exception as exc:  # malformed JSON in a --config override
@@ -55,3 +55,5 @@ def reference_program() -> None:
     pulumi.export("failbackBudgetSeconds", app.failback_budget_seconds)
     pulumi.export("rtoSeconds", app.spec.rto_seconds)
     pulumi.export("dns", app.dns_info)
+    # What is in effect: `failoverkit drill` reads it before injecting and refuses a state it did not expect.
+    pulumi.export("drillFaults", app.drill_faults)

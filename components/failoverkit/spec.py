@@ -58,6 +58,21 @@ class DnsProvider(StrEnum):
     LOCAL = "local"
 
 
+class DrillFaultKind(StrEnum):
+    """A fault ``drillFaults`` puts in effect on a target through a normal ``up`` (docs/components.md, "Drill
+    faults"); removing it and running ``up`` again lifts it."""
+
+    UNHEALTHY = "unhealthy"
+    """The target's health path answers 503 to outside checkers while every other path keeps serving."""
+    DOWN = "down"
+    """The target serves nothing."""
+
+
+DRILL_ONLY_FAULTS = ("crash", "hang", "slow", "flapping")
+"""``failoverkit drill --fault`` kinds that act on a running process or endpoint for the drill's length: never
+configuration (a stack setting that kills or freezes a process would fight the engine on every ``up``)."""
+
+
 # --- inputs (what users pass; TypedDicts so `pulumi package add` languages can pass dicts) ---
 # Keys are snake_case here; the schema for other languages spells them in camelCase (``healthPath``), and
 # parse_spec accepts both. ``Required`` marks what parse_spec refuses to go without; the rest have defaults.
@@ -169,6 +184,15 @@ class DnsArgs(TypedDict, total=False):
     """local: ``address:port`` of the loopback DNS server. Default: ``127.0.53.1:10053``."""
 
 
+class DrillFaultArgs(TypedDict, total=False):
+    """A fault in effect on one target (``failoverkit drill`` sets and clears these)."""
+
+    target: Required[str]
+    """The target's key, ``<cloud>-<region>``, e.g. ``aws-us-east-1``. Required."""
+    fault: Required[str]
+    """``unhealthy`` (the health path answers 503; not on azure) or ``down`` (serves nothing). Required."""
+
+
 class FailoverAppArgs(TypedDict, total=False):
     """Inputs of FailoverApp: one app, two or more targets, and the failover DNS in front of them."""
 
@@ -182,6 +206,9 @@ class FailoverAppArgs(TypedDict, total=False):
     """Failover DNS in front of the targets. Required."""
     rto_seconds: int
     """Recovery-time objective: the worst-case failover budget must not exceed it. Default: 300."""
+    drill_faults: Sequence[DrillFaultArgs]
+    """Faults in effect, at most one per target and never on every target (see docs/components.md, "Drill
+    faults"). Default: none."""
 
 
 # --- validated intent ---
@@ -254,12 +281,31 @@ class DnsSpec:
 
 
 @dataclass(frozen=True)
+class DrillFault:
+    """A fault in effect on the target whose key is ``target`` (a contract: ``failoverkit drill`` injects these)."""
+
+    target: str
+    """The target's key, e.g. ``aws-us-east-1``."""
+    fault: DrillFaultKind
+
+    def to_output(self) -> dict[str, str]:
+        """As the ``drillFaults`` output lists it: ``{"target": ..., "fault": ...}``."""
+        return {"target": self.target, "fault": self.fault.value}
+
+
+@dataclass(frozen=True)
 class FailoverSpec:
     app: AppSpec
     hostname: str
     targets: tuple[Target, ...]
     dns: DnsSpec
     rto_seconds: int
+    drill_faults: tuple[DrillFault, ...] = ()
+    """In the order given; at most one per target, never every target."""
+
+    def fault_of(self, target: Target) -> DrillFaultKind | None:
+        """The drill fault in effect on ``target``, or None."""
+        return next((f.fault for f in self.drill_faults if f.target == target.key), None)
 
     @property
     def primary(self) -> Target:
@@ -733,7 +779,7 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
     """Validate FailoverAppArgs (or the equivalent stack config); raise ConfigError listing every problem."""
     problems: list[str] = []
     root = _Reader(args, "", problems)
-    root.unknown_keys({"app", "hostname", "targets", "dns", "rto_seconds"})
+    root.unknown_keys({"app", "hostname", "targets", "dns", "rto_seconds", "drill_faults"})
     app = _parse_app(root.mapping("app", required=True))
 
     hostname = root.string("hostname", required=True)
@@ -833,9 +879,11 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
     if rto_seconds < 1:
         root.problem("rto_seconds", f"must be at least 1 second, got {rto_seconds}")
 
+    drill_faults = _parse_drill_faults(root, app, targets, len(raw_targets))
+
     if problems or hostname is None or dns is None:
         raise ConfigError(problems or ["config: incomplete"])
-    spec = FailoverSpec(app, hostname, tuple(targets), dns, rto_seconds)
+    spec = FailoverSpec(app, hostname, tuple(targets), dns, rto_seconds, drill_faults)
     worst = spec.budget
     if worst.total_seconds > rto_seconds:
         raise ConfigError(
@@ -846,6 +894,116 @@ def parse_spec(args: Mapping[str, Any]) -> FailoverSpec:
             ]
         )
     return spec
+
+
+# --- drill faults ---
+
+CLOUD_FAULTS: dict[Cloud, tuple[DrillFaultKind, ...]] = {
+    Cloud.AWS: (DrillFaultKind.UNHEALTHY, DrillFaultKind.DOWN),
+    Cloud.GCP: (DrillFaultKind.UNHEALTHY, DrillFaultKind.DOWN),
+    # Container Apps ingress has no path rules or fixed responses ("Ingress in Azure Container Apps"): nothing
+    # documented answers 503 on the health path alone while the app serves the rest. See clouds/azure.py.
+    Cloud.AZURE: (DrillFaultKind.DOWN,),
+}
+"""The drillFaults kinds each cloud's targets take; simulated (local) targets take every DrillFaultKind."""
+
+HEALTH_PATH_RULE_MAX = {
+    # "PathPatternConditionConfig" (ELBv2 API Reference): each path pattern is at most 128 characters.
+    Cloud.AWS: 128,
+    # URL map matchRules fullPathMatch: 1 to 1024 characters (pulumi_gcp compute.URLMap, Compute Engine API).
+    Cloud.GCP: 1024,
+}
+"""The longest health path (without its query) the ``unhealthy`` fault's load-balancer rule can match."""
+
+
+def drill_fault_kinds(target: Target) -> tuple[DrillFaultKind, ...]:
+    """What ``drillFaults`` may put on ``target``."""
+    return tuple(DrillFaultKind) if target.simulated else CLOUD_FAULTS[target.cloud]
+
+
+def _parse_drill_faults(
+    root: _Reader, app: AppSpec, targets: Sequence[Target], target_count: int
+) -> tuple[DrillFault, ...]:
+    """``drillFaults``: a list of {target, fault}; one per target, not on every target, a kind the cloud takes."""
+    raw = root.get("drill_faults")
+    if raw is None:
+        return ()
+    where = root.key("drill_faults")
+    if isinstance(raw, (str, Mapping)) or not isinstance(raw, Sequence):
+        root.problem("drill_faults", f"must be a list of {{target, fault}}, got {raw!r}")
+        return ()
+    by_key = {t.key: t for t in targets}
+    kinds = " | ".join(k.value for k in DrillFaultKind)
+    faults: list[DrillFault] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            root.problems.append(
+                f"{where}[{i}]: must be a mapping like {{target: aws-us-east-1, fault: unhealthy}}, got {item!r}"
+            )
+            continue
+        r = _Reader(item, f"{where}[{i}]", root.problems)
+        r.unknown_keys({"target", "fault"})
+        key = r.string("target", required=True)
+        fault_name = r.string("fault", required=True)
+        kind: DrillFaultKind | None = None
+        if fault_name is not None:
+            if fault_name in DRILL_ONLY_FAULTS:
+                r.problem(
+                    "fault",
+                    f"{fault_name!r} is a drill-only fault: it acts on a running process or endpoint for the "
+                    f"drill's length, not through configuration; run failoverkit drill --stack <stack> --fault "
+                    f"{fault_name}. Allowed here: {kinds}",
+                )
+            else:
+                try:
+                    kind = DrillFaultKind(fault_name)
+                except ValueError:
+                    r.problem("fault", f"must be one of {kinds}, got {fault_name!r}")
+        if key is None:
+            continue
+        target = by_key.get(key)
+        if target is None:
+            if len(targets) < target_count:
+                continue  # a target that failed to parse: its own message says what is wrong
+            close = catalog.suggest(key, list(by_key))
+            hint = f" (did you mean {close!r}?)" if close else ""
+            known = ", ".join(by_key) or "none"
+            r.problem("target", f"is not a target of this stack, got {key!r}{hint}; targets are {known}")
+            continue
+        if key in seen:
+            r.problem("target", f"{key} already has a fault in {where}[{seen[key]}]; give each target one fault")
+            continue
+        seen[key] = i
+        if kind is None:
+            continue
+        if kind not in drill_fault_kinds(target):
+            allowed = " | ".join(k.value for k in drill_fault_kinds(target))
+            why = (
+                "Container Apps ingress cannot answer 503 on the health path alone (no path rules or fixed "
+                "responses); use fault: down, which closes its ingress to every client"
+                if target.cloud is Cloud.AZURE
+                else f"allowed: {allowed}"
+            )
+            r.problem("fault", f"target {key} ({target.cloud.value}) cannot take {kind.value!r}: {why}")
+            continue
+        path = app.health_path.split("?", 1)[0]
+        limit = HEALTH_PATH_RULE_MAX.get(target.cloud)
+        if kind is DrillFaultKind.UNHEALTHY and not target.simulated and limit and len(path) > limit:
+            r.problem(
+                "fault",
+                f"'unhealthy' on {key} matches app.healthPath in the {target.cloud.value} load balancer's rule, which "
+                f"takes at most {limit} characters, got {len(path)}; use fault: down",
+            )
+            continue
+        faults.append(DrillFault(key, kind))
+    if targets and len(seen) == len(targets) == target_count:
+        root.problem(
+            "drill_faults",
+            f"would fault every target ({', '.join(seen)}); leave at least one healthy target to fail over to "
+            "(a drill on the last healthy target is refused)",
+        )
+    return tuple(faults)
 
 
 # --- names and regions: what each cloud accepts (failoverkit/catalog/) ---

@@ -188,7 +188,7 @@ def test_error_messages_keep_brackets_and_do_not_wrap(
     assert err.count("\n") == 1
 
 
-def test_cloud_stacks_are_refused_before_anything_is_touched(
+def test_a_cloud_stack_from_an_outputs_file_is_refused_it_needs_the_engine(
     tmp_path: Path, outputs: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     cloud = json.loads(json.dumps(outputs))
@@ -199,4 +199,4 @@ def test_cloud_stacks_are_refused_before_anything_is_touched(
     path.write_text(json.dumps(cloud))
     for fault in ("crash", "unhealthy"):
         assert run(parse("--stack", "prod", "--outputs-file", str(path), "--fault", fault)) == 2
-        assert "drills run against simulated (local) stacks" in capsys.readouterr().err
+        assert "runs on real clouds: its faults go through failoverkit:drillFaults" in capsys.readouterr().err

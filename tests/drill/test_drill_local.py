@@ -27,13 +27,24 @@ from typing import Any
 
 import httpx
 import pytest
-from failoverkit.drill import DrillPlan, DrillResult, EndpointFault, LocalSandbox, execute, run, run_drill
+from failoverkit.drill import (
+    DrillPlan,
+    DrillResult,
+    EndpointFault,
+    LocalSandbox,
+    execute,
+    render_text,
+    run,
+    run_drill,
+    write_chart,
+)
 from failoverkit.drill._cli import add_arguments
 from failoverkit.drill._faults import make_injector
 from failoverkit.drill._observer import HttpFetcher, Observer, dns_resolver
 from failoverkit.drill._timeline import Sample
 from failoverkit.errors import DrillError
 from failoverkit.localcloud import process
+from rich.console import Console
 
 pytestmark = pytest.mark.drill
 
@@ -268,3 +279,89 @@ def test_a_fault_left_by_a_killed_drill_is_named_with_the_command_that_lifts_it(
     finally:
         httpx.post(url, json={"mode": "none"}, timeout=2, trust_env=False)
     assert _fault_mode(box, primary) == "none"
+
+
+SAMPLING_ERROR_SECONDS = 0.25
+"""Two probe periods (10 Hz) plus a probe's latency: how far apart two paths can see one instant."""
+
+
+def test_the_resolver_path_sees_the_ttl_and_stays_within_budget(
+    sandbox: tuple[LocalSandbox, dict[str, Any]], tmp_path: Path
+) -> None:
+    """dnsmasq on loopback, started and stopped by the drill, caches answers for the TTL as a client's resolver does."""
+    box, outputs = sandbox
+    result = execute(DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy"))
+    _assert_within_budget(result)
+    auth, via = result.figures, result.resolver_figures
+    assert via is not None and result.resolver_name is not None and result.resolver_name.startswith("dnsmasq ")
+    assert via.failover_seconds is not None and auth.failover_seconds is not None
+    assert via.failover_seconds <= result.failover_budget.seconds  # the budget's TTL term covers the cache
+    assert via.failover_seconds >= auth.failover_seconds - SAMPLING_ERROR_SECONDS
+    assert via.failback_seconds is not None and auth.failback_seconds is not None
+    assert via.failback_seconds <= result.failback_budget.seconds
+    assert via.failback_seconds >= auth.failback_seconds - SAMPLING_ERROR_SECONDS
+    data = result.to_json()["resolver"]
+    assert data["failover_seconds"] == via.failover_seconds and data["budget_seconds"] == result.failover_budget.seconds
+    assert len(data["timeline"]) >= 10
+    console = Console(record=True, width=160)
+    render_text(result, console)
+    text = console.export_text()
+    assert "failover (resolver)" in text and "failback (resolver)" in text and result.resolver_name in text
+    assert write_chart(result, tmp_path / "resolver.png").read_bytes()[:4] == b"\x89PNG"
+    # The resolver is gone with the drill.
+    assert not any("dnsmasq" in _cmdline(pid) for pid in _pids_under(box.state_dir))
+
+
+def _pids_under(state: Path) -> list[int]:
+    return [
+        record.pid
+        for pid_file in state.glob("dnsmasq-*/process.pid")
+        if (record := process.read_record(pid_file)) is not None and process.is_running(record)
+    ]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def test_a_missing_dnsmasq_fails_loudly(
+    sandbox: tuple[LocalSandbox, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, outputs = sandbox
+    monkeypatch.setattr("failoverkit.drill._resolver.shutil.which", lambda *a, **k: None)
+    with pytest.raises(DrillError, match=r"needs dnsmasq, which is not installed.*apt-get install -y dnsmasq-base"):
+        execute(DrillPlan.from_outputs(outputs, stack="sandbox", fault="unhealthy"))
+
+
+def test_down_without_the_engine_stops_and_restarts_the_process(sandbox: tuple[LocalSandbox, dict[str, Any]]) -> None:
+    box, outputs = sandbox
+    before = _pid_of(box, "shop-aws-us-east-1")
+    result = execute(DrillPlan.from_outputs(outputs, stack="sandbox", fault="down"))
+    _assert_within_budget(result)
+    assert result.restart_seconds is not None and not process.is_running(before)
+
+
+def test_flapping_moves_dns_no_more_often_than_the_thresholds_allow(
+    sandbox: tuple[LocalSandbox, dict[str, Any]],
+) -> None:
+    """The bound (``flapping_bound``): N changes in a window W need floor((N-1)/2) pairs of gaps, each pair at
+    least (F+R)*I - 2T long, so N <= 2*floor(W/P) + 2; the caching resolver's window reaches one TTL further."""
+    from failoverkit.drill import FlappingSchedule, flapping_bound
+
+    box, outputs = sandbox
+    plan = DrillPlan.from_outputs(outputs, stack="sandbox", fault="flapping")
+    schedule = FlappingSchedule.around_thresholds(plan.health_check)
+    result = execute(plan)
+    assert result.passed, result.reasons
+    assert result.lifted_at is not None and result.lifted_at >= schedule.total_seconds - 0.2  # held for the schedule
+    window = max(s.t for s in result.timeline)
+    assert result.dns_changes_bound == flapping_bound(plan.health_check, window)
+    assert 2 <= result.dns_changes <= result.dns_changes_bound  # it failed over and back at least once
+    assert result.resolver_dns_changes is not None and result.resolver_dns_changes_bound is not None
+    assert result.resolver_dns_changes <= result.resolver_dns_changes_bound
+    assert _fault_mode(box, box.addresses[0]) == "none"
+    data = result.to_json()
+    assert (data["dns_changes"], data["dns_changes_bound"]) == (result.dns_changes, result.dns_changes_bound)

@@ -127,8 +127,8 @@ def test_schema_through_the_cli_is_the_components_own(sandbox: Path) -> None:
     assert cli["resources"] == without_item_descriptions(own["resources"])
     assert cli["types"] == without_item_descriptions(own["types"])
     app = cli["resources"]["failoverkit:index:FailoverApp"]
-    assert set(app["inputProperties"]) == {"app", "hostname", "targets", "dns", "rtoSeconds"}
-    assert {"url", "endpoints", "failoverBudgetSeconds", "dns"} <= set(app["properties"])
+    assert set(app["inputProperties"]) == {"app", "hostname", "targets", "dns", "rtoSeconds", "drillFaults"}
+    assert {"url", "endpoints", "failoverBudgetSeconds", "dns", "drillFaults"} <= set(app["properties"])
     assert all(p.get("description") for p in (*app["inputProperties"].values(), *app["properties"].values()))
     assert "Worst-case seconds" in app["properties"]["failoverBudgetSeconds"]["description"]
 

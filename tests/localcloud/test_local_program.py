@@ -137,3 +137,23 @@ def test_default_addresses_and_the_component_outputs() -> None:
     endpoints = by_name["shop"].outputs["endpoints"]
     assert endpoints[0]["healthUrl"] == "http://127.0.10.1:8080/health"
     assert endpoints[0]["protocol"] == "HTTP"
+
+
+@pytest.mark.parametrize("fault", ["unhealthy", "down"])
+def test_a_drill_fault_changes_only_the_faulted_targets_fault_input(state_env: Path, fault: str) -> None:
+    # The local stack takes drillFaults through the same code path as the clouds (spec.fault_of in deploy).
+    before = run(reference_program, local_stack_config())
+    config = {
+        **local_stack_config(),
+        "failoverkit:drillFaults": json.dumps([{"target": "aws-us-east-1", "fault": fault}]),
+    }
+    after = run(reference_program, config)
+    assert set(after) == set(before)
+    changed = {
+        name: {k for k in set(r.inputs) | set(before[name].inputs) if r.inputs.get(k) != before[name].inputs.get(k)}
+        for name, r in after.items()
+        if r.custom and (r.inputs != before[name].inputs or r.options != before[name].options)
+    }
+    assert changed == {"shop-aws-us-east-1": {"fault"}}
+    assert after["shop-aws-us-east-1"].inputs["fault"] == fault
+    assert "fault" not in before["shop-aws-us-east-1"].inputs, "no fault, no input: removing the setting lifts it"

@@ -44,6 +44,17 @@ def test_component_type_and_outputs(recorder: Any, monkeypatch: pytest.MonkeyPat
     assert out["failoverBudgetSeconds"] <= out["rtoSeconds"]
     assert (out["workload"], out["criticality"]) == ("shop", "critical")
     assert out["tags"] == {"workload": "shop", "criticality": "critical", "managed-by": "failoverkit"}
+    assert out["drillFaults"] == []
+
+
+def test_drill_faults_in_effect_are_an_output(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with_fake_dns(monkeypatch)
+    args = {
+        **app_args(["aws/us-east-1", "gcp/us-central1"]),
+        "drillFaults": [{"target": "gcp-us-central1", "fault": "down"}],
+    }
+    infra = Infra(recorder(lambda: FailoverApp("shop", args)))  # type: ignore[arg-type]
+    assert infra.component(APP_TYPE).outputs["drillFaults"] == [{"target": "gcp-us-central1", "fault": "down"}]
 
 
 def test_static_ip_is_exported_where_a_target_has_one(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:

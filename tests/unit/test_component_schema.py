@@ -47,6 +47,7 @@ OUTPUTS = {
     "workload",
     "criticality",
     "dns",
+    "drillFaults",
 }
 
 
@@ -130,12 +131,13 @@ def test_schema_names_the_package_and_its_one_component(schema: dict[str, Any], 
 def test_inputs_are_the_args_in_camel_case_with_the_required_ones_marked(schema: dict[str, Any]) -> None:
     res = resource(schema)
     inputs = res["inputProperties"]
-    assert set(inputs) == {"app", "hostname", "targets", "dns", "rtoSeconds"}
+    assert set(inputs) == {"app", "hostname", "targets", "dns", "rtoSeconds", "drillFaults"}
     assert res["requiredInputs"] == ["app", "dns", "hostname", "targets"]
     assert inputs["app"]["$ref"] == f"{TYPES}AppArgs"
     assert inputs["dns"]["$ref"] == f"{TYPES}DnsArgs"
     assert inputs["targets"]["type"] == "array"
     assert inputs["targets"]["items"]["$ref"] == f"{TYPES}TargetArgs"
+    assert inputs["drillFaults"]["items"]["$ref"] == f"{TYPES}DrillFaultArgs"
     assert (inputs["hostname"]["type"], inputs["rtoSeconds"]["type"]) == ("string", "integer")
     # parse_spec validates every value before a resource exists, so inputs are plain values, not Outputs.
     assert all(p.get("plain") is True for p in inputs.values())
@@ -169,6 +171,10 @@ def test_nested_input_types_carry_their_keys_types_and_required_keys(schema: dic
     assert target["properties"]["allowUnknownRegion"]["type"] == "boolean"
     assert target["properties"]["subnetIds"]["items"]["type"] == "string"
 
+    fault = object_type(schema, "DrillFaultArgs")
+    assert set(fault["properties"]) == {"target", "fault"}
+    assert fault["required"] == ["fault", "target"]
+
     dns = object_type(schema, "DnsArgs")
     assert dns["required"] == ["provider", "zone"]
     assert dns["properties"]["healthCheck"]["$ref"] == f"{TYPES}HealthCheckArgs"
@@ -198,7 +204,9 @@ def test_outputs_are_what_the_component_registers_and_nothing_private(schema: di
     assert outputs["tags"]["additionalProperties"]["type"] == "string"
     assert outputs["dns"]["additionalProperties"]["$ref"] == "pulumi.json#/Any"  # backend details vary
     assert outputs["endpoints"]["items"]["$ref"] == f"{TYPES}EndpointInfo"
+    assert outputs["drillFaults"]["items"]["$ref"] == f"{TYPES}DrillFaultInfo"
     assert all("plain" not in p for p in outputs.values())
+    assert set(object_type(schema, "DrillFaultInfo")["properties"]) == {"target", "fault"}
 
     endpoint = object_type(schema, "EndpointInfo")
     # The keys endpoint_output writes (camelCase already), so the SDKs read the very dicts Python exports.

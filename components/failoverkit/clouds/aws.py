@@ -8,12 +8,18 @@ Per target (names ``{app}-{target.key}-<role>``)::
     alb (after the igw and public routes) -> https listener (ACM cert for the hostname and <key>.<hostname>)
         -> tg (health check on healthPath) -> service (waits for steady state) -> scaling-target, scaling-cpu
         -> http listener: 301 to https
+    drill-unhealthy (listener rule on https: fixed 503 on healthPath)   only with drillFaults unhealthy
     cluster, logs (CloudWatch), execution role (+ registry-secret policy), task definition (image, port, logs)
 
 Every regional resource carries ``region=target.region`` (pulumi-aws v7), so one default or
 user-passed provider serves all AWS targets; the component creates no provider of its own.
 The ACM certificate is DNS-validated through ``zone`` (the failover DNS backend), so a standby's
 certificate is issued whether or not DNS currently points at it.
+
+Drill faults (``drillFaults``, docs/components.md "Drill faults"): ``unhealthy`` adds the ``drill-unhealthy``
+listener rule, so every outside checker gets 503 on healthPath while the tasks keep passing the target
+group's own checks (those reach the tasks directly, not through a listener) and serve every other path;
+``down`` sets the scaling target's min and max capacity (and the service's initial desired count) to 0.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from failoverkit.clouds._common import (
     once,
     target_hostname,
 )
-from failoverkit.spec import FailoverSpec, Target
+from failoverkit.spec import DrillFaultKind, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
 VPC_CIDR = "10.0.0.0/16"
@@ -54,6 +60,11 @@ SCALING_CPU_TARGET_PERCENT = 60.0
 """Target tracking keeps average CPU here: room to absorb a burst while new tasks start (about a minute)."""
 SCALE_OUT_COOLDOWN_SECONDS = 60
 SCALE_IN_COOLDOWN_SECONDS = 300
+DRILL_RULE_PRIORITY = 1
+"""The drill's listener rule goes first: ALB rule priorities run 1-50000, lowest first (pulumi_aws lb.ListenerRule
+``priority``); the listener holds no other rule."""
+DRILL_FAULT_STATUS = "503"
+"""FixedResponseActionConfig StatusCode: 2XX, 4XX or 5XX (ELBv2 API Reference)."""
 FARGATE_ZONE_IDS: dict[str, tuple[str, ...]] = {
     # "Supported Regions for Amazon ECS on AWS Fargate" (Linux containers) lists these regions with only some
     # AZ ids; everywhere else every Availability Zone runs Fargate.
@@ -222,6 +233,8 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         opts=opts,
     )
 
+    if spec.fault_of(target) is DrillFaultKind.UNHEALTHY:
+        unhealthy_rule(spec, target, parent, https)
     service = _service(
         spec,
         target,
@@ -240,6 +253,41 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         health_path=spec.app.health_path,
         static_ip=None,  # ALB addresses change; DNS must alias or CNAME its name
         resources=[service, alb, https],
+    )
+
+
+def unhealthy_rule(
+    spec: FailoverSpec, target: Target, parent: pulumi.Resource, https: aws.lb.Listener
+) -> aws.lb.ListenerRule:
+    """The ``unhealthy`` drill fault: the HTTPS listener answers healthPath itself with a fixed 503.
+
+    Only the HTTPS listener: every health check the kit configures probes HTTPS on 443, and plain HTTP is a 301
+    to HTTPS already. A path-pattern condition compares the URL's path only, never its query string, case
+    sensitively, up to 128 characters ("PathPatternConditionConfig", ELBv2 API Reference): spec.py refuses a
+    longer health path for this fault.
+    """
+    return aws.lb.ListenerRule(
+        child_name(spec, target, "drill-unhealthy"),
+        region=target.region,
+        listener_arn=https.arn,
+        priority=DRILL_RULE_PRIORITY,
+        conditions=[
+            aws.lb.ListenerRuleConditionArgs(
+                path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=[spec.app.health_path.split("?", 1)[0]])
+            )
+        ],
+        actions=[
+            aws.lb.ListenerRuleActionArgs(
+                type="fixed-response",
+                fixed_response=aws.lb.ListenerRuleActionFixedResponseArgs(
+                    content_type="text/plain",
+                    status_code=DRILL_FAULT_STATUS,
+                    message_body="unhealthy (failoverkit drill fault)\n",
+                ),
+            )
+        ],
+        tags=workload_tags(spec.app),
+        opts=child_opts(parent),
     )
 
 
@@ -521,7 +569,7 @@ def _service(
         cluster=cluster.arn,
         task_definition=task.arn,
         launch_type="FARGATE",
-        desired_count=min_instances(spec.app),  # the start; Application Auto Scaling moves it (ignored below)
+        desired_count=_task_count(spec, target),  # the start; Application Auto Scaling moves it (ignored below)
         # `pulumi up` fails when the tasks never become healthy, instead of reporting success while the
         # circuit breaker rolls back (pulumi-aws ecs.Service wait_for_steady_state).
         wait_for_steady_state=True,
@@ -557,6 +605,11 @@ def _service(
     return service
 
 
+def _task_count(spec: FailoverSpec, target: Target) -> int:
+    """Tasks the service starts with and never drops below: 0 while the ``down`` drill fault is in effect."""
+    return 0 if spec.fault_of(target) is DrillFaultKind.DOWN else min_instances(spec.app)
+
+
 def _autoscaling(
     spec: FailoverSpec, target: Target, parent: pulumi.Resource, cluster: aws.ecs.Cluster, service: aws.ecs.Service
 ) -> None:
@@ -568,8 +621,10 @@ def _autoscaling(
         scalable_dimension="ecs:service:DesiredCount",
         # RegisterScalableTarget ResourceId for ECS: service/<cluster name>/<service name>.
         resource_id=pulumi.Output.concat("service/", cluster.name, "/", service.name),
-        min_capacity=min_instances(spec.app),
-        max_capacity=max_instances(spec.app),
+        # RegisterScalableTarget moves an active service's current capacity into [min, max] (Application Auto
+        # Scaling API Reference): the `down` drill fault's 0..0 empties the target group, its lift restores both.
+        min_capacity=_task_count(spec, target),
+        max_capacity=0 if spec.fault_of(target) is DrillFaultKind.DOWN else max_instances(spec.app),
         tags=workload_tags(spec.app),
         opts=child_opts(parent),
     )

@@ -18,6 +18,14 @@ names and bring your own certificates"): issued by ACME DNS-01 through the failo
 environment, bound by the app. Nothing waits for the hostname to be on an app, so one ``pulumi up`` builds
 the target from scratch.
 
+Drill faults (``drillFaults``, docs/components.md "Drill faults"): ``down`` adds one ingress IP restriction
+that denies 0.0.0.0/0 ("Set up IP ingress restrictions in Azure Container Apps": deny rules refuse the listed
+IPv4 ranges; ingress takes IPv4 only), so no outside client or health checker is served while the replicas,
+the FQDN and the custom domain stay as they are and the lift is one update. Internal-only ingress is no
+substitute: it moves the app to an ``.internal.`` FQDN, which every DNS backend points at. ``unhealthy`` is
+refused in spec.py: Container Apps ingress has no path rules with fixed responses, so nothing documented answers
+503 on the health path alone.
+
 The certificate resource's name carries a hash of the ACME serial: a renewal creates a new one, the app
 rebinds to it, then Pulumi deletes the old one (a certificate that is still bound cannot be deleted). The
 asuid TXT uses the subscription-level verification id (``getCustomDomainVerificationId``), so it exists
@@ -25,6 +33,8 @@ before the app asks for it.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
@@ -41,7 +51,7 @@ from failoverkit.clouds._common import (
     nonempty,
     once,
 )
-from failoverkit.spec import FailoverSpec, Target
+from failoverkit.spec import DrillFaultKind, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
 CPU = 0.5
@@ -140,6 +150,7 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
                 target_port=app.port,
                 transport="auto",
                 allow_insecure=False,  # plain HTTP is redirected to HTTPS by the ingress
+                **drill_fault_ingress(spec.fault_of(target)),
                 custom_domains=[
                     azure.app.CustomDomainArgs(name=spec.hostname, binding_type="SniEnabled", certificate_id=cert.id)
                 ],
@@ -171,6 +182,22 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         static_ip=environment.static_ip,
         resources=[aca, cert],
     )
+
+
+DENY_ALL_IPV4 = "0.0.0.0/0"
+
+
+def drill_fault_ingress(fault: DrillFaultKind | None) -> dict[str, Any]:
+    """The ingress inputs a drill fault adds: ``down`` denies every IPv4 client; none otherwise."""
+    if fault is not DrillFaultKind.DOWN:
+        return {}
+    rule = azure.app.IpSecurityRestrictionRuleArgs(
+        name="failoverkit-drill-down",
+        description="failoverkit drill fault: down (remove drillFaults and run up to lift)",
+        ip_address_range=DENY_ALL_IPV4,
+        action="Deny",
+    )
+    return {"ip_security_restrictions": [rule]}
 
 
 def _workspace_name(

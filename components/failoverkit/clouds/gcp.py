@@ -21,6 +21,12 @@ name of its own (``_acme-challenge_<suffix>.<hostname>``): a FIXED_RECORD one wo
 ``_acme-challenge.<hostname>``, where an Azure target's ACME DNS-01 TXT must go, and a CNAME cannot share
 its name with any other record (RFC 1034 section 3.6.2).
 
+Drill faults (``drillFaults``, docs/components.md "Drill faults") change the url-map only, through fault
+injection, which the global external Application Load Balancer (EXTERNAL_MANAGED) supports and the classic one
+does not (Compute Engine API, HttpRouteAction.faultInjectionPolicy): ``unhealthy`` adds a route rule that aborts
+healthPath with 503 (every other path still reaches Cloud Run); ``down`` aborts every request with 503, so no
+request reaches the backend. Cloud Run's own probes reach the container directly and keep passing.
+
 The project comes from the provider (``gcp:project`` or the provider the user passes in ``opts``). Its APIs
 stay enabled when the stack is destroyed (``disable_on_destroy=False``): other workloads may use them.
 """
@@ -28,6 +34,7 @@ stay enabled when the stack is destroyed (``disable_on_destroy=False``): other w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
@@ -35,7 +42,7 @@ import pulumi_gcp as gcp
 from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.clouds._common import child_name, child_opts, max_instances, name_scope, once
-from failoverkit.spec import Cloud, DnsProvider, FailoverSpec, Target
+from failoverkit.spec import Cloud, DnsProvider, DrillFaultKind, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
 CPU = "1"
@@ -180,7 +187,13 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         log_config=gcp.compute.BackendServiceLogConfigArgs(enable=True, sample_rate=1.0),
         opts=opts,
     )
-    url_map = gcp.compute.URLMap(name("url-map"), name=physical["url-map"], default_service=backend.id, opts=opts)
+    url_map = gcp.compute.URLMap(
+        name("url-map"),
+        name=physical["url-map"],
+        default_service=backend.id,
+        **drill_fault_routes(spec, spec.fault_of(target), backend.id),
+        opts=opts,
+    )
     cert_map = _certificate_map(spec, target, zone, parent, apis)
     tls_policy = once(
         parent,
@@ -252,6 +265,43 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
         static_ip=address.address,
         resources=[service, *public, https_rule, http_rule],
     )
+
+
+DRILL_FAULT_STATUS = 503
+"""Fault injection abort httpStatus: 200-599; percentage 0.0-100.0 (pulumi_gcp compute.URLMap)."""
+DRILL_PATH_MATCHER = "drill-fault"
+
+
+def _abort() -> dict[str, Any]:
+    return {"abort": {"http_status": DRILL_FAULT_STATUS, "percentage": 100.0}}
+
+
+def drill_fault_routes(spec: FailoverSpec, fault: DrillFaultKind | None, backend: pulumi.Input[str]) -> dict[str, Any]:
+    """The url-map inputs a drill fault adds (none without one)."""
+    if fault is DrillFaultKind.DOWN:
+        # Beside default_service, a defaultRouteAction without weightedBackendServices is allowed (URLMap docs).
+        return {"default_route_action": {"fault_injection_policy": _abort()}}
+    if fault is DrillFaultKind.UNHEALTHY:
+        return {
+            # "*" matches every host: the checkers probe by the shared hostname, the address or the target's name.
+            "host_rules": [{"hosts": ["*"], "path_matcher": DRILL_PATH_MATCHER}],
+            "path_matchers": [
+                {
+                    "name": DRILL_PATH_MATCHER,
+                    "default_service": backend,
+                    "route_rules": [
+                        {
+                            "priority": 1,
+                            "service": backend,
+                            # The path without its query, as fullPathMatch compares it (case-sensitively).
+                            "match_rules": [{"full_path_match": spec.app.health_path.split("?", 1)[0]}],
+                            "route_action": {"fault_injection_policy": _abort()},
+                        }
+                    ],
+                }
+            ],
+        }
+    return {}
 
 
 def _physical_names(spec: FailoverSpec, target: Target) -> dict[str, str | None]:

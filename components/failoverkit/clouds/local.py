@@ -3,7 +3,9 @@
 The child resource is a ``LocalTarget`` dynamic resource named
 ``f"{app}-{target.key}"`` (e.g. ``shop-aws-us-east-1``; a public contract). It
 carries the target's cloud, region and the workload tags, so the policy pack
-judges the local stack like a cloud one.
+judges the local stack like a cloud one, and the target's ``drillFaults`` entry
+as its ``fault`` input (``unhealthy``: the app's fault switch; ``down``: the
+process stopped; see localcloud/providers.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pulumi
 
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.localcloud import process
-from failoverkit.localcloud.providers import TARGET_KIND, LocalTarget
+from failoverkit.localcloud.providers import TARGET_KIND, LocalTarget, LocalTargetArgs
 from failoverkit.spec import FailoverSpec, Target, default_target_address
 from failoverkit.tags import workload_tags
 
@@ -43,22 +45,22 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     """Start the app for ``target`` on its loopback address; the endpoint DNS health-checks."""
     address = target.address or default_target_address(target.priority)
     name = target_name(spec, target)
-    resource = LocalTarget(
-        name,
-        {
-            "kind": TARGET_KIND,
-            "name": name,
-            "cloud": target.cloud.value,
-            "region": target.region,
-            "argv": target_command(spec),
-            "address": address,
-            "port": spec.app.port,
-            "healthPath": spec.app.health_path,
-            "stateDir": str(process.state_dir()),
-            "tags": workload_tags(spec.app),
-        },
-        pulumi.ResourceOptions(parent=parent),
-    )
+    fault = spec.fault_of(target)
+    args: LocalTargetArgs = {
+        "kind": TARGET_KIND,
+        "name": name,
+        "cloud": target.cloud.value,
+        "region": target.region,
+        "argv": target_command(spec),
+        "address": address,
+        "port": spec.app.port,
+        "healthPath": spec.app.health_path,
+        "stateDir": str(process.state_dir()),
+        "tags": workload_tags(spec.app),
+    }
+    if fault is not None:
+        args["fault"] = fault.value  # drillFaults: only this input changes (docs/components.md, "Drill faults")
+    resource = LocalTarget(name, args, pulumi.ResourceOptions(parent=parent))
     return Endpoint(
         target=target,
         origin_hostname=pulumi.Output.from_input(address),

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
+from failoverkit.budget import HealthCheck
 from failoverkit.drill._plan import DrillPlan, Fault
 from failoverkit.errors import DrillError
 from failoverkit.localcloud import process
@@ -46,8 +49,8 @@ class FaultInjector(Protocol):
     def check(self) -> None:
         """Raise DrillError if the fault cannot be injected into this target."""
 
-    def inject(self) -> None:
-        """Put the fault in effect."""
+    def inject(self) -> float | None:
+        """Put the fault in effect; return the clock time it was seen in effect (None: when inject was called)."""
 
     def lift(self) -> float | None:
         """Lift the fault; for a crash, return the seconds the restart took until the target accepted TCP."""
@@ -96,7 +99,8 @@ def signal_exactly(record: process.ProcessRecord, sig: int) -> bool:
 
 
 class ProcessFault:
-    """crash (SIGKILL, then restart from the saved launch) or hang (SIGSTOP, then SIGCONT)."""
+    """crash (SIGKILL, then restart from the saved launch), hang (SIGSTOP, then SIGCONT) or down without the engine
+    (SIGTERM, then restart from the saved launch)."""
 
     def __init__(self, plan: DrillPlan, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.fault = plan.fault
@@ -113,7 +117,7 @@ class ProcessFault:
         if not plan.target.simulated:
             raise DrillError(
                 f"--fault {self.fault.value}: target {key} runs in the cloud; crash and hang act on local "
-                "processes only. Use --fault unhealthy or slow with an app that exposes /-/fault"
+                "processes only. Use --fault unhealthy or down (through failoverkit:drillFaults and an engine up)"
             )
         state = plan.state_dir or process.state_dir(plan.stack)
         name = _process_name(plan, state)
@@ -133,18 +137,19 @@ class ProcessFault:
             )
         self._launch, self._record = launch, record
 
-    def inject(self) -> None:
+    def inject(self) -> float | None:
         if self._record is None:
             self.check()
         assert self._record is not None
-        sig = signal.SIGKILL if self.fault is Fault.CRASH else signal.SIGSTOP
+        sig = {Fault.CRASH: signal.SIGKILL, Fault.HANG: signal.SIGSTOP}.get(self.fault, signal.SIGTERM)
         if not signal_exactly(self._record, sig):
             raise DrillError(f"target {self._plan.target.key}: process {self._record.pid} vanished before the fault")
         self._injected = True
-        if self.fault is Fault.CRASH:
-            self._wait_dead(self._record)
-        else:
+        if self.fault is Fault.HANG:
             self._wait_stopped(self._record)
+        else:
+            self._wait_dead(self._record)
+        return None
 
     def _wait_stopped(self, record: process.ProcessRecord) -> None:
         # SIGSTOP is delivered asynchronously (every thread must stop): return once it is in effect.
@@ -233,12 +238,13 @@ class EndpointFault:
         if response.status_code >= 300:
             raise DrillError(f"POST {self._base} {body}: status {response.status_code}: {response.text[:200]}")
 
-    def inject(self) -> None:
+    def inject(self) -> float | None:
         body: dict[str, Any] = {"mode": self.fault.value}
         if self.fault is Fault.SLOW:
             body["delaySeconds"] = slow_delay_seconds(self._plan.health_check.timeout_seconds)
         self._post(body)
         self._injected = True
+        return None
 
     def lift(self) -> float | None:
         if not self._injected or self._lifted:
@@ -261,8 +267,84 @@ class EndpointFault:
         return not self._injected or self._mode() == "none"
 
 
+@dataclass(frozen=True)
+class FlappingSchedule:
+    """How the flapping fault toggles the target's health: ``cycles`` x (unhealthy, then healthy).
+
+    Around the thresholds: each unhealthy span lasts half an interval longer than ``failureThreshold``
+    checks take (so the checker marks the target down every cycle) and each healthy span half an interval
+    shorter than ``recoveryThreshold`` checks take (a naive checker that recovers on one good answer would
+    move traffic back every cycle; the kit may do so only when R good checks fit in the span).
+    """
+
+    unhealthy_seconds: float
+    healthy_seconds: float
+    cycles: int
+
+    @classmethod
+    def around_thresholds(cls, hc: HealthCheck, cycles: int = 4) -> FlappingSchedule:
+        interval = hc.interval_seconds
+        healthy = max(interval * 0.5, (hc.recovery_threshold - 0.5) * interval)
+        return cls(round((hc.failure_threshold + 0.5) * interval, 3), round(healthy, 3), cycles)
+
+    @property
+    def total_seconds(self) -> float:
+        return round(self.cycles * (self.unhealthy_seconds + self.healthy_seconds), 3)
+
+
+class FlappingFault(EndpointFault):
+    """The target's health alternates unhealthy/healthy on a schedule (``POST /-/fault`` toggles), local only."""
+
+    def __init__(self, plan: DrillPlan, schedule: FlappingSchedule | None = None) -> None:
+        super().__init__(plan)
+        self.schedule = schedule or FlappingSchedule.around_thresholds(plan.health_check)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started_at: float | None = None
+        self.toggles = 0
+        self.toggle_error: Exception | None = None
+
+    def inject(self) -> float | None:
+        self._post({"mode": Fault.UNHEALTHY.value})
+        self._injected = True
+        self._started_at = time.monotonic()
+        self._thread = threading.Thread(target=self._toggle, name="drill-flapping", daemon=True)
+        self._thread.start()
+        return None
+
+    def _toggle(self) -> None:
+        s = self.schedule
+        assert self._started_at is not None
+        at = self._started_at
+        for cycle in range(s.cycles):
+            for mode, span in ((Fault.UNHEALTHY.value, s.unhealthy_seconds), ("none", s.healthy_seconds)):
+                if cycle or mode != Fault.UNHEALTHY.value:  # the first unhealthy span began in inject()
+                    try:
+                        self._post({"mode": mode})
+                        self.toggles += 1
+                    except (httpx.HTTPError, DrillError) as exc:
+                        self.toggle_error = exc
+                at += span
+                if self._stop.wait(max(0.0, at - time.monotonic())):
+                    return
+
+    def remaining_seconds(self) -> float:
+        """How much of the schedule is still to run (the runner holds the fault that long)."""
+        if self._started_at is None:
+            return 0.0
+        return max(0.0, self._started_at + self.schedule.total_seconds - time.monotonic())
+
+    def lift(self) -> float | None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        return super().lift()
+
+
 def make_injector(plan: DrillPlan) -> FaultInjector:
-    """The injector for ``plan.fault``."""
+    """The injector for ``plan.fault`` acting on the target directly (no engine: see ``ConfigFault`` for that)."""
+    if plan.fault is Fault.FLAPPING:
+        return FlappingFault(plan)
     if plan.fault.needs_process:
         return ProcessFault(plan)
     return EndpointFault(plan)

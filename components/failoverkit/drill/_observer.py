@@ -21,6 +21,7 @@ Example::
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -100,8 +101,17 @@ class HttpFetcher:
     connection, and a pooled socket to a dead target would hide what a user sees.
     """
 
-    def __init__(self, hostname: str, port: int, timeout_seconds: float = 0.5, scheme: str = "http") -> None:
-        self._host_header = f"{hostname}:{port}"
+    def __init__(
+        self,
+        hostname: str,
+        port: int,
+        timeout_seconds: float = 0.5,
+        scheme: str = "http",
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
+        default = 443 if scheme == "https" else 80
+        self._hostname = hostname
+        self._host_header = hostname if port == default else f"{hostname}:{port}"
         self._port = port
         self._scheme = scheme
         self._client = httpx.Client(
@@ -109,11 +119,14 @@ class HttpFetcher:
             limits=httpx.Limits(max_keepalive_connections=0, max_connections=64),
             trust_env=False,  # never route loopback probes through a proxy from the environment
             follow_redirects=False,
+            verify=verify,
         )
 
-    def __call__(self, address: str) -> HttpAnswer:
-        url = f"{self._scheme}://{address}:{self._port}/"
-        response = self._client.get(url, headers={"Host": self._host_header})
+    def __call__(self, address: str, path: str = "/") -> HttpAnswer:
+        url = f"{self._scheme}://{address}:{self._port}{path}"
+        # HTTPS: connect to the answered address, but say (SNI) and verify the shared hostname, as a browser does.
+        extensions = {"sni_hostname": self._hostname} if self._scheme == "https" else None
+        response = self._client.get(url, headers={"Host": self._host_header}, extensions=extensions)
         body: Mapping[str, Any] | None = None
         try:
             parsed = response.json()

@@ -38,10 +38,25 @@ class Fault(StrEnum):
     """The demo app's health endpoint answers 503 (``POST /-/fault``)."""
     SLOW = "slow"
     """The demo app answers its health endpoint later than the health-check timeout."""
+    DOWN = "down"
+    """The target serves nothing: through ``failoverkit:drillFaults`` and an engine ``up`` (local: the process
+    stopped; without the engine, e.g. ``--outputs-file``, the local process is stopped and started again)."""
+    FLAPPING = "flapping"
+    """The demo app's health alternates unhealthy/healthy around the thresholds (local only)."""
 
     @property
     def needs_process(self) -> bool:
-        return self in (Fault.CRASH, Fault.HANG)
+        return self in (Fault.CRASH, Fault.HANG, Fault.DOWN)
+
+    @property
+    def configurable(self) -> bool:
+        """Set as ``failoverkit:drillFaults`` and applied by an engine ``up`` (any cloud, and the local stack)."""
+        return self in CONFIG_FAULTS
+
+
+CONFIG_FAULTS = (Fault.UNHEALTHY, Fault.DOWN)
+"""The fault kinds every cloud takes through ``failoverkit:drillFaults`` (DESIGN.md, stack config)."""
+DRILL_FAULTS_KEY = "failoverkit:drillFaults"
 
 
 @dataclass(frozen=True)
@@ -84,17 +99,28 @@ class DrillPlan:
     """Target key -> local process name under ``state_dir`` (``dns.processes``)."""
     app: str | None = None
     """The workload name, which prefixes local process names (``<app>-<key>``) when ``processes`` is absent."""
+    faults_in_effect: tuple[tuple[str, str], ...] = ()
+    """``(target, fault)`` pairs the stack's ``drillFaults`` output says are in effect."""
+    name_servers: tuple[str, ...] = ()
+    """The DNS provider's authoritative name servers (``dns.nameServers``; empty: found through an NS lookup)."""
+    addresses: Mapping[str, str] = field(default_factory=dict)
+    """More address -> target key pairs (cloud targets: their origin hostnames resolved at the drill's start)."""
 
     @property
     def port(self) -> int:
         return self.target.port
+
+    @property
+    def simulated(self) -> bool:
+        """Every target is a local process on loopback (the ``local`` stack or a sandbox)."""
+        return all(e.simulated for e in self.endpoints)
 
     def key_of(self, address: str | None) -> str | None:
         """The key of the target at ``address`` (None for an unknown address)."""
         for e in self.endpoints:
             if e.address == address:
                 return e.key
-        return None
+        return self.addresses.get(address) if address is not None else None
 
     def key_of_cloud(self, cloud: str | None, region: str | None) -> str | None:
         key = f"{cloud}-{region}"
@@ -147,7 +173,17 @@ class DrillPlan:
             state_dir=Path(state_dir) if isinstance(state_dir, str) and state_dir else None,
             processes={str(k): str(v) for k, v in processes.items()} if isinstance(processes, Mapping) else {},
             app=outputs.get("app") if isinstance(outputs.get("app"), str) else None,
+            faults_in_effect=_faults_in_effect(outputs.get("drillFaults")),
+            name_servers=tuple(str(n) for n in dns.get("nameServers") or () if isinstance(n, str)),
         )
+
+
+def _faults_in_effect(raw: Any) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(f, Mapping) and "target" in f for f in raw):
+        raise DrillError(f"stack output 'drillFaults': expected a list of {{target, fault}}, got {raw!r}")
+    return tuple((str(f["target"]), str(f.get("fault", ""))) for f in raw)
 
 
 def _get(data: Mapping[str, Any], key: str, kind: type, *, where: str = "") -> Any:

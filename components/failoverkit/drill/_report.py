@@ -110,6 +110,39 @@ def table(result: DrillResult) -> Table:
         _ratio(f.failback_seconds, fb.seconds),
         "first good answer from the target",
     )
+    r = result.resolver_figures
+    if r is not None:
+        via = "through the caching resolver"
+        t.add_row(
+            "failover (resolver)",
+            _seconds(r.failover_seconds),
+            f"{fo.seconds:.2f} s",
+            _ratio(r.failover_seconds, fo.seconds),
+            f"first good answer from {r.failover_to or 'a standby'} {via}",
+        )
+        t.add_row(
+            "failback (resolver)",
+            _seconds(r.failback_seconds),
+            f"{fb.seconds:.2f} s",
+            _ratio(r.failback_seconds, fb.seconds),
+            f"first good answer from the target {via}",
+        )
+    if result.dns_changes_bound is not None:
+        t.add_row(
+            "DNS answer changes",
+            str(result.dns_changes),
+            str(result.dns_changes_bound),
+            _ratio(float(result.dns_changes), float(result.dns_changes_bound)),
+            "authoritative; the bound comes from the failure/recovery thresholds and interval",
+        )
+        if result.resolver_dns_changes is not None and result.resolver_dns_changes_bound is not None:
+            t.add_row(
+                "DNS answer changes (resolver)",
+                str(result.resolver_dns_changes),
+                str(result.resolver_dns_changes_bound),
+                _ratio(float(result.resolver_dns_changes), float(result.resolver_dns_changes_bound)),
+                "through the caching resolver",
+            )
     return t
 
 
@@ -118,6 +151,10 @@ def render_text(result: DrillResult, console: Console) -> None:
     console.print(table(result))
     console.print(f"failover budget: {result.failover_budget.formula} = {result.failover_budget.seconds:.2f} s")
     console.print(f"failback budget: {result.failback_budget.formula} = {result.failback_budget.seconds:.2f} s")
+    if result.resolver_name is not None:
+        console.print(
+            f"resolver path: {result.resolver_name} (caches each answer for its TTL, {result.plan.ttl_seconds:g} s)"
+        )
     console.print(f"probes: {len(result.timeline)}; target restored: {'yes' if result.restored else 'NO'}")
     if result.passed:
         console.print("[bold green]PASS[/]: failover and failback observed within budget")
@@ -145,7 +182,11 @@ def write_chart(result: DrillResult, path: Path) -> Path:
     dns_y = [rows.get(s.dns_target or "", 0) + 0.12 for s in tl]
     http_t = [s.t for s in tl]
     http_y = [rows.get(s.served_by or "", 0) - 0.12 if s.good else 0 - 0.12 for s in tl]
-    ax.scatter(dns_t, dns_y, s=9, marker="|", color="tab:blue", label="DNS answer")
+    ax.scatter(dns_t, dns_y, s=9, marker="|", color="tab:blue", label="DNS answer (authoritative)")
+    if result.resolver_timeline:
+        rt = result.resolver_timeline
+        ry = [rows.get(s.dns_target or "", 0) + 0.28 for s in rt]
+        ax.scatter([s.t for s in rt], ry, s=9, marker="|", color="tab:cyan", label="DNS answer (resolver)")
     good = [(t, y) for t, y, s in zip(http_t, http_y, tl, strict=True) if s.good]
     bad = [(t, y) for t, y, s in zip(http_t, http_y, tl, strict=True) if not s.good]
     if good:
@@ -184,7 +225,7 @@ def write_chart(result: DrillResult, path: Path) -> Path:
     verdict = "PASS" if result.passed else "FAIL"
     plan = result.plan
     ax.set_title(f"{plan.stack}: {plan.fault.value} {plan.target.key} — {verdict}", fontsize=10)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,11 +23,12 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from failoverkit.budget import Budget, Term
+from failoverkit.budget import Budget, HealthCheck, Term
 
 
 @dataclass(frozen=True)
@@ -183,3 +184,47 @@ def failback_budget(model: Budget, restart_seconds: float | None) -> DrillBudget
         f"{model.formula} + restart {restart_seconds:.2f}",
         (*model.terms, restart),
     )
+
+
+def answer_changes(samples: Sequence[Sample], start: float) -> int:
+    """How many times the DNS answer moved from one target to another at or after ``start``.
+
+    Only answered probes count (a timeout is no answer, not a change), so sampling can miss a change
+    that came and went between two probes but never invents one.
+    """
+    answered = [s.dns_target for s in sorted(samples, key=lambda s: s.t) if s.t >= start and s.dns_target]
+    return sum(1 for a, b in itertools.pairwise(answered) if a != b)
+
+
+def observed_seconds(samples: Sequence[Sample], start: float) -> float:
+    """The length of the window ``answer_changes`` looked at: from ``start`` to the last probe at or after it."""
+    times = [s.t for s in samples if s.t >= start]
+    return round(max(times) - start, 4) if times else 0.0
+
+
+def flapping_bound(hc: HealthCheck, window_seconds: float, resolver_ttl_seconds: float = 0.0) -> int:
+    """The most DNS answer changes a flapping target can cause in ``window_seconds``, from the thresholds.
+
+    Derivation (the local DNS server's checker, ``localcloud/dnsserver.py``; a cloud's checker works alike):
+    checks of a target start every interval ``I`` on a fixed schedule, and a check's verdict lands between
+    its start and its timeout ``T`` later. A healthy target is marked unhealthy by the F-th consecutive
+    failed check (``failureThreshold``) and an unhealthy one healthy again by the R-th consecutive good
+    check (``recoveryThreshold``). So after a mark-down the next mark-up needs R more checks, whose
+    verdicts land at least ``R*I - T`` later; after a mark-up the next mark-down needs ``F*I - T``. While
+    the standbys stay healthy, each change of the answer is one such mark, and the marks alternate: N
+    changes span N-1 gaps, at least ``floor((N-1)/2)`` pairs of them, each pair at least
+    ``P = (F+R)*I - 2T``. Hence ``floor((N-1)/2) * P <= W`` and ``N <= 2*floor(W/P) + 2``.
+
+    A caching resolver only replays answers it fetched from the authoritative server, each at most one TTL
+    old: the answers it gives are a sample of the authoritative answers over the window reaching one TTL
+    further back, so it can show no more changes than the authoritative bound over ``W + TTL``.
+
+    Example::
+
+        >>> flapping_bound(HealthCheck(1, 2, 0.5, 2), 16)   # P = 4 - 1 = 3 s
+        12
+    """
+    pair = (hc.failure_threshold + hc.recovery_threshold) * hc.interval_seconds - 2 * hc.timeout_seconds
+    if pair <= 0:
+        raise ValueError(f"thresholds too small for a bound: (F+R)*I - 2T = {pair:g} s")
+    return 2 * int((window_seconds + resolver_ttl_seconds) // pair) + 2

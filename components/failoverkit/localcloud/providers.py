@@ -12,15 +12,22 @@ process the engine starts: they hold no attributes and live at module level.
 Resource inputs carry what the policy pack reads: ``kind``, ``cloud``/``region``
 (targets), ``tags`` {workload, criticality, managed-by}; the DNS resource also
 ``hostname``, ``zone``, ``ttlSeconds``, ``healthCheck`` and ordered ``endpoints``.
+
+A target's optional ``fault`` input is its ``drillFaults`` entry (docs/components.md, "Drill faults"):
+``unhealthy`` switches the app's fault switch (``POST /-/fault``, and ``FAILOVERKIT_FAULT`` in its launch so
+a restart keeps it); ``down`` stops the process while the resource stays in the state (refresh keeps it), and
+removing the input starts it again. Changing it updates in place: nothing else is replaced.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi.dynamic as dyn
@@ -33,7 +40,9 @@ DNS_KIND = "failoverkit:local:FailoverDns"
 DNS_PROCESS_NAME = "dns"
 """The DNS server's folder under the state dir: ``<state>/dns/{config,status}.json``, pid, log."""
 
-TARGET_INPUTS = ("kind", "name", "cloud", "region", "argv", "address", "port", "healthPath", "stateDir", "tags")
+TARGET_INPUTS = (
+    "kind", "name", "cloud", "region", "argv", "address", "port", "healthPath", "stateDir", "tags", "fault",
+)  # fmt: skip
 TARGET_REPLACE_ON = ("name", "cloud", "region", "argv", "address", "port", "healthPath", "stateDir")
 DNS_INPUTS = (
     "kind", "hostname", "zone", "ttlSeconds", "healthCheck", "endpoints", "records",
@@ -80,6 +89,19 @@ def _converge(launch: process.Launch) -> None:
 
 # --- targets ---
 
+FAULT_UNHEALTHY, FAULT_DOWN = "unhealthy", "down"
+TARGET_FAULTS = (FAULT_UNHEALTHY, FAULT_DOWN)
+FAULT_PATH = "/-/fault"
+FAULT_SWITCH_TIMEOUT_SECONDS = 2.0
+
+
+def target_fault(props: Mapping[str, Any]) -> str | None:
+    """The target's ``fault`` input: ``unhealthy``, ``down`` or None (no fault)."""
+    fault = props.get("fault")
+    if fault is not None and fault not in TARGET_FAULTS:
+        raise ValueError(f"fault: must be one of {' | '.join(TARGET_FAULTS)} or absent, got {fault!r}")
+    return str(fault) if fault else None
+
 
 def target_env(props: Mapping[str, Any]) -> dict[str, str]:
     """What every local target command sees (the demo app reads it; so can a user's app)."""
@@ -89,7 +111,29 @@ def target_env(props: Mapping[str, Any]) -> dict[str, str]:
         "FAILOVERKIT_ADDRESS": str(props["address"]),
         "FAILOVERKIT_PORT": str(_int(props["port"])),
         "FAILOVERKIT_HEALTH_PATH": str(props["healthPath"]),
+        # The fault the app starts in: a restart (a drill's crash, a refresh and up) keeps an unhealthy fault.
+        "FAILOVERKIT_FAULT": FAULT_UNHEALTHY if target_fault(props) == FAULT_UNHEALTHY else "none",
     }
+
+
+def set_fault_switch(launch: process.Launch, mode: str) -> None:
+    """Set the running app's fault switch (``POST /-/fault``); ProcessError when the app has none."""
+    url = f"http://{launch.address}:{launch.port}{FAULT_PATH}"
+    request = urllib.request.Request(
+        url, data=json.dumps({"mode": mode}).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
+    try:
+        with opener.open(request, timeout=FAULT_SWITCH_TIMEOUT_SECONDS) as response:
+            answer = json.loads(response.read() or b"{}")
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise process.ProcessError(
+            f"{launch.name}: fault {mode!r} needs the app's fault switch (POST {url}, as the bundled demo app "
+            f"has); it answered: {exc}",
+            process.log_tail(launch.log_path),
+        ) from exc
+    if not isinstance(answer, dict) or answer.get("mode") != mode:
+        raise process.ProcessError(f"{launch.name}: POST {url} {{mode: {mode}}} answered {answer!r}")
 
 
 def target_launch(props: Mapping[str, Any]) -> process.Launch:
@@ -114,6 +158,36 @@ def _process_outs(launch: process.Launch, record: process.ProcessRecord) -> dict
     }
 
 
+def _stopped_outs(launch: process.Launch) -> dict[str, Any]:
+    # A target that is down keeps its paths (a drill and a later lift find it) and has no process.
+    return {
+        "pid": None,
+        "startTicks": None,
+        "logPath": str(launch.log_path),
+        "pidPath": str(launch.pid_path),
+        "launchPath": str(launch.launch_path),
+    }
+
+
+def _start_target(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Start the target's process in its fault (or save its launch and start nothing, when down); its outputs."""
+    launch = target_launch(inputs)
+    fault = target_fault(inputs)
+    url = f"http://{launch.address}:{launch.port}"
+    outs = {**inputs, "url": url, "healthUrl": url + str(inputs["healthPath"])}
+    if fault == FAULT_DOWN:
+        process.save_launch(launch)
+        return {**outs, **_stopped_outs(launch)}
+    record = process.start(launch)
+    if fault == FAULT_UNHEALTHY:
+        try:
+            set_fault_switch(launch, FAULT_UNHEALTHY)  # the demo app starts so; a user's app must have the switch
+        except process.ProcessError:
+            process.stop(record, pid_path=launch.pid_path)
+            raise
+    return {**outs, **_process_outs(launch, record)}
+
+
 class LocalTargetProvider(dyn.ResourceProvider):
     """CRUD of one app process bound to its own loopback address."""
 
@@ -123,25 +197,40 @@ class LocalTargetProvider(dyn.ResourceProvider):
         inputs = _inputs(props, TARGET_INPUTS)
         launch = target_launch(inputs)
         _converge(launch)
-        record = process.start(launch)
-        url = f"http://{launch.address}:{launch.port}"
-        outs = {**inputs, **_process_outs(launch, record), "url": url, "healthUrl": url + str(inputs["healthPath"])}
-        return dyn.CreateResult(id_=launch.name, outs=outs)
+        return dyn.CreateResult(id_=launch.name, outs=_start_target(inputs))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        outs = {k: v for k, v in props.items() if not k.startswith("__")}
+        if target_fault(props) == FAULT_DOWN:
+            return dyn.ReadResult(id_=id_, outs=outs)  # stopped on purpose: still deployed
         record = process.read_record(Path(props["pidPath"])) if props.get("pidPath") else None
         if record is None or not process.is_running(record):
             return dyn.ReadResult(id_="", outs={})  # empty id: the engine records it as deleted
-        outs = {k: v for k, v in props.items() if not k.startswith("__")}
         return dyn.ReadResult(id_=id_, outs={**outs, "pid": record.pid, "startTicks": record.start_ticks})
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return _diff(olds, news, TARGET_INPUTS, TARGET_REPLACE_ON)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        # Only kind/tags reach here (everything else replaces): the process keeps running.
+        # Only kind, tags and fault reach here (everything else replaces).
         kept = {k: v for k, v in olds.items() if not k.startswith("__")}
-        return dyn.UpdateResult(outs={**kept, **_inputs(news, TARGET_INPUTS)})
+        inputs = _inputs(news, TARGET_INPUTS)
+        before, after = target_fault(olds), target_fault(inputs)
+        if before == after:
+            return dyn.UpdateResult(outs={**kept, **inputs})  # the process keeps running
+        launch = target_launch(inputs)
+        if after == FAULT_DOWN:
+            _stop_recorded(olds, launch.pid_path)
+            process.save_launch(launch)
+            return dyn.UpdateResult(outs={**kept, **inputs, **_stopped_outs(launch)})
+        record = process.read_record(launch.pid_path)
+        if before == FAULT_DOWN or record is None or not process.is_running(record):
+            _converge(launch)
+            return dyn.UpdateResult(outs=_start_target(inputs))
+        # none <-> unhealthy on the running process; the saved launch carries it into any restart.
+        set_fault_switch(launch, after or "none")
+        process.save_launch(launch)
+        return dyn.UpdateResult(outs={**kept, **inputs, **_process_outs(launch, record)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         launch = target_launch(props)
@@ -163,6 +252,8 @@ class LocalTargetArgs(TypedDict):
     healthPath: str
     stateDir: str
     tags: Mapping[str, str]
+    fault: NotRequired[str]
+    """``unhealthy`` or ``down`` while a ``drillFaults`` entry is in effect; absent otherwise."""
 
 
 class LocalTarget(dyn.Resource, module="local", name="Target"):

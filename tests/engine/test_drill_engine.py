@@ -1,0 +1,82 @@
+"""``failoverkit drill --fault unhealthy|down`` on a local stack through the engine path, end to end.
+
+The drill sets ``failoverkit:drillFaults`` with the Automation API, runs an engine ``up``, watches the
+authoritative DNS server and a dnsmasq it starts, lifts the fault (remove + ``up``) and judges both paths
+against the budget. Runs on a copy of the reference project with addresses of its own (127.0.119.x).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from engine_support import REPO, RunCli
+from failoverkit.engine import EngineSettings
+from failoverkit.localcloud import process
+
+pytestmark = [pytest.mark.engine, pytest.mark.drill]
+
+STACK = "local-drill"
+ADDRESSES = ("127.0.119.1", "127.0.119.2", "127.0.119.3")
+PORT = 18680
+DNS_ADDRESS, DNS_PORT = "127.0.119.53", 18653
+COMMENT = "# the stack file's own comment survives a drill"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
+    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+    cfg = config["config"]
+    cfg["failoverkit:app"]["port"] = PORT
+    for target, address in zip(cfg["failoverkit:targets"], ADDRESSES, strict=True):
+        target["address"] = address
+    cfg["failoverkit:dns"]["listen"] = f"{DNS_ADDRESS}:{DNS_PORT}"
+    config.pop("encryptionsalt", None)
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").write_text(f"{COMMENT}\n{yaml.safe_dump(config)}")
+    yield tmp_path
+    marker = f"{process.STATE_DIR_ENV}={EngineSettings(tmp_path, STACK).state_dir}".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            with contextlib.suppress(OSError):
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    os.kill(int(entry.name), signal.SIGKILL)
+
+
+def test_unhealthy_and_down_drills_through_the_engine_pass_within_budget(
+    failoverkit_cli: RunCli, project: Path
+) -> None:
+    where = ("--stack", STACK, "--project-dir", str(project))
+    refused = failoverkit_cli("drill", *where, "--fault", "unhealthy")
+    assert refused.returncode == 2 and "is not deployed" in refused.stderr, refused.stderr
+    up = failoverkit_cli("up", *where, "--yes")
+    assert up.returncode == 0, up.stdout + up.stderr
+    stack_file = project / "stacks" / f"Pulumi.{STACK}.yaml"
+    try:
+        for fault in ("unhealthy", "down"):
+            report = project / f"{fault}.json"
+            done = failoverkit_cli("drill", *where, "--fault", fault, "--format", "json", "--output", str(report))
+            assert done.returncode == 0, done.stderr
+            data = json.loads(report.read_text())
+            assert data["passed"] is True and data["restored"] is True, data["reasons"]
+            assert 0 < data["failover_seconds"] <= data["budget_seconds"]
+            assert 0 < data["failback_seconds"] <= data["failback_budget_seconds"]
+            via = data["resolver"]
+            assert via["name"].startswith(f"dnsmasq {DNS_ADDRESS}:")
+            assert 0 < via["failover_seconds"] <= via["budget_seconds"]
+            assert 0 < via["failback_seconds"] <= via["failback_budget_seconds"]
+            assert any("engine up" in line for line in done.stderr.splitlines()), done.stderr
+            text = stack_file.read_text()
+            assert "drillFaults" not in text and COMMENT in text  # lifted, and the user's file kept
+    finally:
+        down = failoverkit_cli("destroy", *where, "--yes")
+        assert down.returncode == 0, down.stdout + down.stderr

@@ -1,0 +1,183 @@
+"""``failoverkit:drillFaults`` on the `local` stack through the real engine: a fault is an `up`, a lift another.
+
+``unhealthy`` on the primary: its health path answers 503 while ``/`` serves, and DNS moves to the first
+standby; removing the setting and running `up` brings it back. ``down``: the primary's process stops (refresh
+keeps the resource), DNS moves, and the lift starts it again. Runs on a copy of the reference project with
+loopback addresses of its own (127.0.118.x) so it never meets another test or a running demo stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import dns.message
+import dns.query
+import dns.rdatatype
+import httpx
+import pytest
+import yaml
+from engine_support import REPO, RunCli
+from failoverkit.engine import EngineSettings
+from failoverkit.localcloud import process
+
+pytestmark = pytest.mark.engine
+
+STACK = "local-drill-faults"
+ADDRESSES = ("127.0.118.1", "127.0.118.2", "127.0.118.3")
+PORT = 18580
+DNS_ADDRESS, DNS_PORT = "127.0.118.53", 18553
+HOSTNAME = "shop.failoverkit.test"
+PRIMARY = "aws-us-east-1"
+MOVE_TIMEOUT_SECONDS = 15.0
+"""Far above the local stack's failover budget (1 s interval x 2 failures, TTL 1 s) yet bounded."""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
+    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+    cfg = config["config"]
+    cfg["failoverkit:app"]["port"] = PORT
+    for target, address in zip(cfg["failoverkit:targets"], ADDRESSES, strict=True):
+        target["address"] = address
+    cfg["failoverkit:dns"]["listen"] = f"{DNS_ADDRESS}:{DNS_PORT}"
+    config.pop("encryptionsalt", None)
+    (tmp_path / "stacks").mkdir()
+    stack_file(tmp_path).write_text(yaml.safe_dump(config))
+    yield tmp_path
+    _kill_everything_of(tmp_path)
+
+
+def stack_file(project_dir: Path) -> Path:
+    return project_dir / "stacks" / f"Pulumi.{STACK}.yaml"
+
+
+def set_faults(project_dir: Path, faults: list[dict[str, str]] | None) -> None:
+    """Write (or remove) failoverkit:drillFaults, keeping the salt the engine wrote into the stack file."""
+    config: dict[str, Any] = yaml.safe_load(stack_file(project_dir).read_text())
+    if faults:
+        config["config"]["failoverkit:drillFaults"] = faults
+    else:
+        config["config"].pop("failoverkit:drillFaults", None)
+    stack_file(project_dir).write_text(yaml.safe_dump(config))
+
+
+def _kill_everything_of(project_dir: Path) -> None:
+    marker = f"{process.STATE_DIR_ENV}={EngineSettings(project_dir, STACK).state_dir}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+
+
+def resolve() -> str | None:
+    query = dns.message.make_query(HOSTNAME, dns.rdatatype.A)
+    try:
+        answer = dns.query.udp(query, DNS_ADDRESS, port=DNS_PORT, timeout=2)
+    except (OSError, dns.exception.Timeout):
+        return None
+    return str(answer.answer[0][0]) if answer.answer else None
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = MOVE_TIMEOUT_SECONDS) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def status(path: str, address: str = ADDRESSES[0]) -> int | None:
+    try:
+        return httpx.get(f"http://{address}:{PORT}{path}", headers={"Host": HOSTNAME}, timeout=2).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def drill_faults_output(project_dir: Path) -> Any:
+    """The stack output ``drillFaults``, read through the engine in a process of its own (it sets the engine env)."""
+    script = (
+        "import json, sys; from pathlib import Path; from failoverkit.engine import stack_outputs; "
+        "print(json.dumps(stack_outputs(sys.argv[1], Path(sys.argv[2]))['drillFaults']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, STACK, str(project_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def primary_record(project_dir: Path) -> process.ProcessRecord | None:
+    pid_path = EngineSettings(project_dir, STACK).state_dir / f"shop-{PRIMARY}" / "process.pid"
+    record = process.read_record(pid_path)
+    return record if record is not None and process.is_running(record) else None
+
+
+def test_unhealthy_and_down_through_the_engine(failoverkit_cli: RunCli, project: Path) -> None:
+    base = ("--stack", STACK, "--project-dir", str(project))
+
+    def up(expect: str) -> str:
+        result = failoverkit_cli("up", *base, "--yes")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert expect in result.stdout, result.stdout
+        return result.stdout
+
+    up("6 created")
+    assert wait_for(lambda: resolve() == ADDRESSES[0])
+    first = primary_record(project)
+    assert first is not None
+
+    # unhealthy: one in-place update of the primary; the app keeps serving, only its health path fails.
+    set_faults(project, [{"target": PRIMARY, "fault": "unhealthy"}])
+    up("1 updated")
+    assert drill_faults_output(project) == [{"target": PRIMARY, "fault": "unhealthy"}], "what is in effect"
+    assert (status("/health"), status("/")) == (503, 200)
+    assert wait_for(lambda: resolve() == ADDRESSES[1]), "DNS must fail over to the first standby"
+    assert primary_record(project) == first, "the same process: only its fault switch changed"
+
+    set_faults(project, None)
+    up("1 updated")
+    assert drill_faults_output(project) == []
+    assert status("/health") == 200
+    assert wait_for(lambda: resolve() == ADDRESSES[0]), "DNS must fail back to the primary"
+
+    # down: the process stops, the resource stays (refresh keeps it), the lift starts it again.
+    set_faults(project, [{"target": PRIMARY, "fault": "down"}])
+    up("1 updated")
+    assert primary_record(project) is None and not process.is_running(first)
+    assert status("/health") is None, "nothing answers on the primary's address"
+    assert wait_for(lambda: resolve() == ADDRESSES[1]), "DNS must fail over to the first standby"
+    refresh = failoverkit_cli("refresh", *base, "--yes")
+    assert refresh.returncode == 0, refresh.stdout + refresh.stderr
+    assert "deleted" not in refresh.stdout, "a target that is down on purpose stays deployed"
+
+    set_faults(project, None)
+    up("1 updated")
+    back = primary_record(project)
+    assert back is not None and back.pid != first.pid
+    assert (status("/health"), status("/")) == (200, 200)
+    assert wait_for(lambda: resolve() == ADDRESSES[0]), "DNS must fail back to the primary"
+
+    destroyed = failoverkit_cli("destroy", *base, "--yes")
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    assert "6 deleted" in destroyed.stdout
+    assert not any(process.accepts_tcp(a, PORT) for a in ADDRESSES)
