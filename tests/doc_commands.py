@@ -168,13 +168,25 @@ def _matrix(job: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((k, tuple(str(x) for x in v)) for k, v in matrix.items() if isinstance(v, list))
 
 
+def _matrix_env(job: dict[str, Any], script: str) -> str:
+    """``script`` with the job's ``env`` variables that stand for a matrix value (``STACK: ${{ matrix.stack }}``)
+    written as that ``${{ matrix.X }}``, so ``"$STACK"`` is checked for every matrix value."""
+    for name, value in (job.get("env") or {}).items():
+        if isinstance(value, str) and re.fullmatch(r"\$\{\{\s*matrix\.\w+\s*\}\}", value):
+            script = re.sub(r"\$(\{" + name + r"\}|" + name + r"\b)", value, script)  # no backslash: safe as a template
+    return script
+
+
 def workflow_steps(path: Path) -> list[Block]:
     """Each ``run:`` step of a GitHub Actions workflow, with the marker comment right above its ``run:``."""
     rel = str(path.relative_to(REPO))
     lines = path.read_text().splitlines()
     run_lines = [i for i, line in enumerate(lines) if re.match(r"^\s*(- )?run:", line)]
     steps = [
-        (s["run"], _matrix(job)) for job in _jobs(yaml.safe_load(path.read_text())) for s in job["steps"] if "run" in s
+        (_matrix_env(job, s["run"]), _matrix(job))
+        for job in _jobs(yaml.safe_load(path.read_text()))
+        for s in job["steps"]
+        if "run" in s
     ]
     assert len(steps) == len(run_lines), f"{rel}: {len(run_lines)} run: lines but {len(steps)} run steps"
     blocks = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import signal
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from doc_commands import doc_block
 from engine_support import REPO, RunCli
 from failoverkit.engine import EngineSettings
 from failoverkit.localcloud import process
@@ -77,6 +79,13 @@ def test_unhealthy_and_down_drills_through_the_engine_pass_within_budget(
             assert any("engine up" in line for line in done.stderr.splitlines()), done.stderr
             text = stack_file.read_text()
             assert "drillFaults" not in text and COMMENT in text  # lifted, and the user's file kept
+        # docs/game-days.md's local drills, as shown, on this copy of the local stack (run from the project dir)
+        for line in doc_block("game-days-local"):
+            argv = shlex.split(line)
+            assert argv[:4] == ["failoverkit", "drill", "--stack", "local"], line
+            shown = failoverkit_cli("drill", *where, *argv[4:], cwd=project)
+            assert shown.returncode == 0, f"{line}: {shown.stdout}{shown.stderr}"
+        assert (project / "out" / "drill-unhealthy.png").stat().st_size > 0
     finally:
         down = failoverkit_cli("destroy", *where, "--yes")
         assert down.returncode == 0, down.stdout + down.stderr
