@@ -394,3 +394,24 @@ def test_endpoint_output_points_at_the_load_balancer(infra: Infra) -> None:
     assert aws["originHostname"] == alb.outputs["dnsName"]
     assert aws["healthUrl"] == f"https://{alb.outputs['dnsName']}/health"
     assert (aws["protocol"], aws["port"], aws["region"]) == ("HTTPS", 443, "us-east-1")
+
+
+class _BlankValidationOption(PlausibleMocks):
+    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+        rid, outputs = super().new_resource(args)
+        if args.typ == "aws:acm/certificate:Certificate":
+            options = [{**o, "resourceRecordValue": ""} for o in outputs["domainValidationOptions"]]
+            outputs = {**outputs, "domainValidationOptions": options}
+        return rid, outputs
+
+
+def test_a_blank_acm_validation_record_stops_the_up_instead_of_publishing_an_empty_cname(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An empty record value written to the zone is never rewritten by a later up, and the certificate never issues.
+    with_fake_dns(monkeypatch)
+    args: Any = app_args(("aws/us-east-1", "gcp/us-central1"))
+    with pytest.raises(Exception, match=r"ACM validation record value is empty"):
+        run_program(
+            lambda: FailoverApp("shop", args), project="failoverkit", stack="test", mocks=_BlankValidationOption()
+        )

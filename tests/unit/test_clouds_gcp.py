@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from assertions import FAKE_RECORD_TYPE, Infra, untagged
+from assertions import FAKE_RECORD_TYPE, Infra, untagged, with_fake_dns
 from cloud_testkit import HOSTNAME, IMAGE, app_args, outside_app, run_app
+from failoverkit.app import FailoverApp
+from failoverkit.check.mocks import PlausibleMocks, run_program
 from failoverkit.errors import ConfigError
 from failoverkit.spec import parse_spec
 
@@ -298,3 +300,20 @@ def test_endpoint_is_the_static_ip(infra: Infra) -> None:
     gcp = next(e for e in infra.component().outputs["endpoints"] if e["cloud"] == "gcp")
     assert gcp["originHostname"] == ip
     assert gcp["healthUrl"] == f"https://{ip}/health"
+
+
+class _BlankAuthorization(PlausibleMocks):
+    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+        rid, outputs = super().new_resource(args)
+        if args.typ == "gcp:certificatemanager/dnsAuthorization:DnsAuthorization":
+            outputs = {**outputs, "dnsResourceRecords": [{**outputs["dnsResourceRecords"][0], "name": ""}]}
+        return rid, outputs
+
+
+def test_a_blank_dns_authorization_record_stops_the_up_instead_of_publishing_an_empty_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with_fake_dns(monkeypatch)
+    args: Any = app_args(PLACEMENTS)
+    with pytest.raises(Exception, match=r"the DNS authorization record name is empty"):
+        run_program(lambda: FailoverApp("shop", args), project="failoverkit", stack="test", mocks=_BlankAuthorization())

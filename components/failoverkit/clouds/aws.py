@@ -39,6 +39,7 @@ from failoverkit.clouds._common import (
     max_instances,
     min_instances,
     name_scope,
+    nonempty,
     once,
     target_hostname,
 )
@@ -415,12 +416,12 @@ def _certificate(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.
         option = cert.domain_validation_options.apply(
             lambda options: next(o for o in options if o.domain_name == domain)
         )
-        record_name = option.apply(lambda o: o.resource_record_name or "")
+        record_name = option.apply(lambda o: nonempty("ACM validation record name")(o.resource_record_name))
         record = zone.record(
             name,
             record_name=record_name,
             record_type=option.apply(lambda o: o.resource_record_type or "CNAME"),
-            value=option.apply(lambda o: o.resource_record_value or ""),
+            value=option.apply(lambda o: nonempty("ACM validation record value")(o.resource_record_value)),
             ttl_seconds=300,
         )
         return record_name, record

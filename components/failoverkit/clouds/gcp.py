@@ -41,7 +41,7 @@ import pulumi_gcp as gcp
 
 from failoverkit import catalog
 from failoverkit.clouds import Endpoint, Zone
-from failoverkit.clouds._common import child_name, child_opts, max_instances, name_scope, once
+from failoverkit.clouds._common import child_name, child_opts, max_instances, name_scope, nonempty, once
 from failoverkit.spec import Cloud, DnsProvider, DrillFaultKind, FailoverSpec, Target
 from failoverkit.tags import workload_tags
 
@@ -332,9 +332,9 @@ def _certificate_map(
         record = auth.dns_resource_records.apply(lambda records: records[0])
         dns_record = zone.record(
             f"{spec.app.name}-gcp-cert-authorization",
-            record_name=record.apply(lambda r: r.name or ""),
+            record_name=record.apply(lambda r: nonempty("the DNS authorization record name")(r.name)),
             record_type=record.apply(lambda r: r.type or "CNAME"),
-            value=record.apply(lambda r: r.data or ""),
+            value=record.apply(lambda r: nonempty("the DNS authorization record data")(r.data)),
             ttl_seconds=300,
         )
         return auth, dns_record
