@@ -505,7 +505,7 @@ def evaluate_pack(
     run = _Evaluation(pack, result, levels)
     inputs_of: dict[str, Mapping[str, Any]] = {}
     try:
-        with _without_gc_pauses():
+        with without_gc_pauses():
             _evaluate(run, servicer, resources, inputs_of, stack_urn, isolated)
     except (ConfigError, CheckError):
         raise
@@ -515,11 +515,15 @@ def evaluate_pack(
 
 
 @contextlib.contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    # The SDK builds every resource's args afresh for each stack policy: hundreds of thousands of
-    # small objects. With the cyclic GC on, its full collections make evaluation grow quadratically
-    # (measured: 10,000 resources 2-3x slower per resource than 1,000); nothing here needs cycles
-    # collected mid-run, so the collector resumes afterwards.
+def without_gc_pauses() -> Iterator[None]:
+    """The cyclic garbage collector paused for a check's run; it resumes afterwards (nested uses are fine).
+
+    Importing the cloud SDKs, running a program under mocks and converting a stack for the policies make
+    hundreds of thousands of objects that live to the end; the collector's full passes over them grew
+    evaluation quadratically (10,000 resources 2-3x slower per resource than 1,000) and were a third of
+    a check of a cloud stack (aws-gcp: 1.5 s of 4.0 s, in 846 collections). Nothing here needs cycles
+    collected mid-run: the peak RSS of those checks is the same with the collector paused.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
