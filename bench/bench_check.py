@@ -80,7 +80,7 @@ class ImportClock:
         self._children: list[float] = []
 
     def install(self) -> None:
-        import _frozen_importlib as bootstrap  # type: ignore[import-not-found]
+        import _frozen_importlib as bootstrap
 
         real = bootstrap._find_and_load
 

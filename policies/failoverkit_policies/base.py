@@ -27,7 +27,7 @@ from failoverkit_policies.workloads import Workload, critical_workloads
 
 @dataclass
 class Context:
-    """One stack, analysed once per policy run."""
+    """One stack under one config, analysed once for every policy that reads it (see ``stack_context``)."""
 
     config: PackConfig
     model: Model

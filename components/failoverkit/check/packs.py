@@ -544,8 +544,8 @@ class _StackBuiltOnce:
     For every stack policy the SDK converts each resource of the request again (decode its properties and
     its provider's, wrap them in proxies, link parents and dependencies) before it builds that policy's
     ``StackValidationArgs``: with seven stack policies, most of an evaluation's time. Here the request
-    shows its resources to the first stack policy only, and every later policy's args get that policy's
-    resources instead (a list of its own, of the same objects); levels, reports, config, not-applicable
+    shows its resources to the first stack policy only, and every later policy's args get the ones built
+    for the first (in a list of its own: the same objects); levels, reports, config, not-applicable
     and unknown-value handling stay the SDK's. Stack policies only read their args (the engine never
     takes changes back), so a policy sees what it would have seen; ``evaluate_pack(..., isolated=True)``
     runs the SDK's own conversion per policy, and the tests hold both to the same verdicts.
