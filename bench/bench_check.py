@@ -3,9 +3,10 @@
     .venv/bin/python bench/bench_check.py [--sizes 1000,3000,10000] [--stacks NAME,...] [--no-engine]
 
 1. ``failoverkit check --policy-pack policies`` on every stack in stacks/, a fresh process each (as CI
-   runs it; the process runs the command's own ``main``): wall time, and how it splits into imports
-   (every module imported, with the cloud SDK modules the program uses), the program under mocks, and
-   the policy pack (loading it and evaluating it), the imports made in each phase counted as imports;
+   runs it; the process runs the command's entry, ``failoverkit.cli.console``): wall time, and how it
+   splits into imports (every module imported, with the cloud SDK modules the program uses), the
+   program under mocks, and the policy pack (loading and evaluating it), each phase's imports counted
+   as imports;
 2. ``check`` versus a real ``failoverkit preview --policy-pack`` through the engine on the local
    stack (a temp copy on its own loopback addresses), one run each, as a ratio; without the
    engine this part fails with how to get it (``--no-engine`` leaves it out on purpose);
