@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import json, sys, types
@@ -60,3 +61,45 @@ print(sum(m.startswith("pulumi_aws.ec2.") for m in sys.modules))
     assert done.returncode == 0, done.stderr
     # security_group, its _inputs and outputs (and what they import), not the package's ~300 modules
     assert int(done.stdout) < 10
+
+
+FAKE_SDK = {
+    "__init__.py": "from .alpha import *\nfrom .beta import *\nfrom .gamma import *\nfrom .delta import *\n"
+    "from .zeta import *\nfrom . import extra\n",
+    "alpha.py": "__all__ = ['Alpha', 'Shared']\nclass Alpha: pass\nclass Shared: origin = 'alpha'\n",
+    "beta.py": "__all__ = [\n    'beta',\n]\ndef beta(): return 'the function'\n",
+    "gamma.py": '__all__ = ["Gamma", "Shared"]\nclass Gamma: pass\nclass Shared: origin = "gamma"\n',
+    "delta.py": "names = ['Delta']\n__all__ = names\nclass Delta: pass\n",
+    "extra.py": "VALUE = 1\n",
+    "zeta.py": "__all__ = ['Zeta'] + ['Zeta2']\nclass Zeta: pass\nclass Zeta2: pass\n",
+}
+
+
+def test_a_package_gets_the_names_its_star_imports_gave(tmp_path: Path) -> None:
+    # A stand-in SDK under a real SDK's name, first on sys.path: later star imports win, a function named
+    # like its module is the function, a module whose __all__ the text does not show is imported as written.
+    package = tmp_path / "pulumi_aws"
+    package.mkdir()
+    for name, text in FAKE_SDK.items():
+        (package / name).write_text(text)
+    code = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+{LAZY}
+import pulumi_aws as sdk
+loaded = lambda: sorted(m for m in sys.modules if m.startswith("pulumi_aws."))
+print(loaded())
+print(sdk.Alpha.__module__, loaded())
+print(sdk.beta(), sdk.Shared.origin, sdk.Delta.__module__, sdk.extra.VALUE, sdk.Zeta2.__module__)
+names = {{}}
+exec("from pulumi_aws import *", names)
+print(sorted(k for k in names if not k.startswith("_")))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "['pulumi_aws.delta', 'pulumi_aws.extra']",
+        "pulumi_aws.alpha ['pulumi_aws.alpha', 'pulumi_aws.delta', 'pulumi_aws.extra']",
+        "the function gamma pulumi_aws.delta 1 pulumi_aws.zeta",  # Zeta2: not in the text, found by loading all
+        "['Alpha', 'Delta', 'Gamma', 'Shared', 'Zeta', 'Zeta2', 'beta', 'delta', 'extra']",  # not delta's 'names'
+    ]

@@ -24,7 +24,7 @@ import importlib.abc
 import importlib.machinery
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,7 +34,7 @@ SDK_PREFIXES = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_cloud
 
 _STAR = re.compile(r"^from \.(\w+) import \*$", re.MULTILINE)
 _ALL = re.compile(r"^__all__ = \[(.*?)\]", re.MULTILINE | re.DOTALL)
-_NAME = re.compile(r"'(\w+)'")
+_NAME = re.compile(r"""['"](\w+)['"]""")
 
 
 def _exported(path: Path) -> list[str] | None:
@@ -53,48 +53,56 @@ def _exported(path: Path) -> list[str] | None:
 class _OnDemandLoader(importlib.abc.Loader):
     """Runs a package's ``__init__`` without its star imports of modules, which load when first asked for."""
 
-    def __init__(self, real: importlib.machinery.SourceFileLoader, origin: Path) -> None:
-        self._real = real
+    def __init__(self, origin: Path) -> None:
         self._origin = origin
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
         return None
 
     def exec_module(self, module: ModuleType) -> None:
-        source = self._origin.read_text(encoding="utf-8")
+        folder = self._origin.parent
         provides: dict[str, str] = {}
         kept: list[str] = []
-        for line in source.splitlines():
+        for line in self._origin.read_text(encoding="utf-8").splitlines():
             star = _STAR.match(line)
-            file = self._origin.parent / f"{star.group(1)}.py" if star else None
+            file = folder / f"{star.group(1)}.py" if star else None
             names = _exported(file) if file is not None and file.is_file() else None
-            if star is None or names is None:
+            if star is None or not names:  # no __all__ the text shows: imported as written
                 kept.append(line)
                 continue
             for name in names:  # a later star import wins, as in the package's own __init__
                 provides[name] = star.group(1)
         exec(compile("\n".join(kept), str(self._origin), "exec"), module.__dict__)
-        package = module.__name__
+        package, namespace = module.__name__, module.__dict__
+        starred = list(dict.fromkeys(provides.values()))
 
-        def getattr_on_demand(name: str) -> Any:
-            submodule = provides.get(name)
-            if submodule is None:
-                raise AttributeError(f"module {package!r} has no attribute {name!r}")
-            loaded = importlib.import_module(f"{package}.{submodule}")
+        def load(submodule: str) -> None:
             # As the star import did, over the attribute the import system just set to the submodule itself
             # (``ec2.get_vpc`` is the function, not the module ``get_vpc.py``).
-            for exported in _exported_names(loaded):
-                if provides.get(exported) == submodule:
-                    module.__dict__[exported] = getattr(loaded, exported)
-            return module.__dict__[name]
+            loaded = importlib.import_module(f"{package}.{submodule}")
+            for exported in getattr(loaded, "__all__", ()):
+                if provides.get(exported, submodule) == submodule:
+                    namespace[exported] = getattr(loaded, exported)
+                    if exported not in listed:  # one the text did not show
+                        listed.add(exported)
+                        namespace["__all__"].append(exported)
 
-        public = [k for k in module.__dict__ if not k.startswith("_")]
-        module.__dict__["__getattr__"] = getattr_on_demand
-        module.__dict__["__all__"] = list(dict.fromkeys([*public, *provides]))
+        def getattr_on_demand(name: str) -> Any:
+            if name in provides:
+                load(provides[name])
+            elif not (name.startswith("__") or (folder / f"{name}.py").is_file() or (folder / name).is_dir()):
+                # Listed nowhere the text said: every module, as the star imports would have. (A submodule's
+                # own name raises, so that the import system imports it, as it does for any package.)
+                for submodule in starred:
+                    load(submodule)
+            if name not in namespace:
+                raise AttributeError(f"module {package!r} has no attribute {name!r}")
+            return namespace[name]
 
-
-def _exported_names(module: ModuleType) -> Sequence[str]:
-    return list(getattr(module, "__all__", ()))
+        public = [k for k in namespace if not k.startswith("_")]
+        namespace["__getattr__"] = getattr_on_demand
+        namespace["__all__"] = list(dict.fromkeys([*public, *provides]))
+        listed = set(namespace["__all__"])
 
 
 class _OnDemandFinder(importlib.abc.MetaPathFinder):
@@ -107,7 +115,7 @@ class _OnDemandFinder(importlib.abc.MetaPathFinder):
             return spec  # a module, not a package: nothing star-imported
         if not isinstance(loader, importlib.machinery.SourceFileLoader) or not spec.origin.endswith("__init__.py"):
             return spec
-        spec.loader = _OnDemandLoader(loader, Path(spec.origin))
+        spec.loader = _OnDemandLoader(Path(spec.origin))
         return spec
 
 
