@@ -32,7 +32,7 @@ from typing import Any
 SDK_PREFIXES = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_cloudflare")
 """The generated SDKs whose packages are loaded on demand (each is a package tree of star imports)."""
 
-_STAR = re.compile(r"^from \.(\w+) import \*$", re.MULTILINE)
+_STAR = re.compile(r"^from \.(\w+) import \*$")
 _ALL = re.compile(r"^__all__ = \[(.*?)\]", re.MULTILINE | re.DOTALL)
 _NAME = re.compile(r"""['"](\w+)['"]""")
 
@@ -110,11 +110,10 @@ class _OnDemandFinder(importlib.abc.MetaPathFinder):
         if not fullname.startswith(SDK_PREFIXES) or fullname.split(".", 1)[0] not in SDK_PREFIXES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        loader = getattr(spec, "loader", None)
         if spec is None or spec.origin is None or not spec.submodule_search_locations:
-            return spec  # a module, not a package: nothing star-imported
-        if not isinstance(loader, importlib.machinery.SourceFileLoader) or not spec.origin.endswith("__init__.py"):
-            return spec
+            return None  # a module, not a package (nothing star-imported): the usual finders import it
+        if not isinstance(spec.loader, importlib.machinery.SourceFileLoader) or not spec.origin.endswith("__init__.py"):
+            return None
         spec.loader = _OnDemandLoader(Path(spec.origin))
         return spec
 
