@@ -1,32 +1,38 @@
-"""Benchmark of ``failoverkit check``: per stack, against a real engine preview, and by stack size.
+"""Benchmark of ``failoverkit check``: where each stack's time goes, against a real engine preview, and by stack size.
 
-    .venv/bin/python bench/bench_check.py [--sizes 100,1000,10000] [--stacks local,aws-gcp] [--no-engine]
+    .venv/bin/python bench/bench_check.py [--sizes 1000,3000,10000] [--stacks NAME,...] [--no-engine]
 
-1. wall time of ``failoverkit check --policy-pack policies`` on every stack in stacks/ (a fresh
-   process each, as CI runs it);
+1. ``failoverkit check --policy-pack policies`` on every stack in stacks/, a fresh process each (as CI
+   runs it; the process runs the command's entry, ``failoverkit.cli.console``): wall time, and how it
+   splits into imports (every module imported, with the cloud SDK modules the program uses), the
+   program under mocks, and the policy pack (loading and evaluating it), each phase's imports counted
+   as imports;
 2. ``check`` versus a real ``failoverkit preview --policy-pack`` through the engine on the local
    stack (a temp copy on its own loopback addresses), one run each, as a ratio; without the
    engine this part fails with how to get it (``--no-engine`` leaves it out on purpose);
-3. policy evaluation of the real pack on synthetic stacks of 100, 1,000 and 10,000 resources,
-   with the time per resource, which must stay flat (linear growth): exit 1 if the largest
-   stack's time per resource is more than LINEAR_TOLERANCE times the smallest's.
+3. evaluation of the real pack on synthetic stacks (default 1,000, 3,000 and 10,000 resources plus the
+   engine's three), each in a fresh process: time per resource as ``check`` evaluates (the stack
+   converted once for every stack policy) and, side by side, with the SDK's conversion for each policy
+   (what the engine does), their ratio, and the peak RSS of the check process. Exit 1 if the time per
+   resource of the largest stack is more than LINEAR_TOLERANCE times the smallest's, or if a stack of
+   10,000 resources or more takes longer than GOAL_SECONDS_PER_10K per 10,000.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-from failoverkit.check.mocks import RecordedResource
-from failoverkit.check.packs import evaluate_pack, load_policy_pack
-from failoverkit.check.project import available_stacks
-from failoverkit.check.runner import add_engine_resources, stack_urn
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PACK = REPO / "policies"
@@ -34,6 +40,10 @@ LAUNCHER = PACK / "failoverkit-policies"
 FAILOVERKIT = Path(sys.executable).parent / "failoverkit"
 LINEAR_TOLERANCE = 2.0
 """Largest/smallest time per resource above which growth is called non-linear."""
+GOAL_SECONDS_PER_10K = 2.0
+"""Issue 19: 10,000 resources evaluated in 2 s or less (200 µs per resource)."""
+SDK_PREFIX = "pulumi_"
+NOT_CLOUD_SDKS = {"pulumi_policy"}
 
 
 def timed(args: list[str], cwd: Path = REPO) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -46,12 +56,123 @@ def check_cmd(project: Path, stack: str) -> list[str]:
     return [str(FAILOVERKIT), "check", str(project), "--stack", stack, "--policy-pack", str(PACK), "--format", "json"]
 
 
-def bench_stacks(only: list[str] | None) -> None:
-    print("1. failoverkit check per stack (fresh process, policy pack policies/)")
-    for stack in only or available_stacks(REPO / "stacks"):
-        seconds, done = timed(check_cmd(REPO, stack))
-        verdict = {0: "pass", 1: "mandatory violations"}.get(done.returncode, f"error: {done.stderr.strip()[:200]}")
-        print(f"   {stack:<12} {seconds:6.2f} s   exit {done.returncode} ({verdict})")
+def worker(mode: str, *args: str) -> list[str]:
+    """This script in a fresh process, in one of its worker modes; it prints one JSON line."""
+    return [sys.executable, str(Path(__file__).resolve()), f"--worker-{mode}", *args]
+
+
+def last_json(out: str) -> dict[str, Any]:
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+# --- 1. check per stack, and where its time goes --------------------------------------------------------------
+
+
+class ImportClock:
+    """Time spent importing, per top-level package, each import's own time only (like ``python -X importtime``).
+
+    Wraps the import system's ``_find_and_load``, which runs once for each module not yet in sys.modules
+    (a lazily loaded SDK submodule included, when the program first touches it).
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.by_package: dict[str, float] = {}
+        self._children: list[float] = []
+
+    def install(self) -> None:
+        import _frozen_importlib as bootstrap
+
+        real = bootstrap._find_and_load
+
+        def find_and_load(name: str, import_: Any) -> Any:
+            self._children.append(0.0)
+            started = time.perf_counter()
+            try:
+                return real(name, import_)
+            finally:
+                elapsed = time.perf_counter() - started
+                own = elapsed - self._children.pop()
+                top = name.split(".", 1)[0]
+                self.by_package[top] = self.by_package.get(top, 0.0) + own
+                if self._children:
+                    self._children[-1] += elapsed
+                else:
+                    self.seconds += elapsed
+
+        bootstrap._find_and_load = find_and_load
+
+
+def run_phases(stack: str) -> dict[str, Any]:
+    """``failoverkit check`` on ``stack`` in this process, timed by phase (worker of part 1)."""
+    started = time.perf_counter()
+    clock = ImportClock()
+    clock.install()
+    from failoverkit import check, cli
+
+    phases = {"program": 0.0, "policies": 0.0}
+    imports_in = {"program": 0.0, "policies": 0.0}
+
+    def phase(name: str, fn: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            before, t0 = clock.seconds, time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                imports_in[name] += clock.seconds - before
+                phases[name] += time.perf_counter() - t0 - (clock.seconds - before)
+
+        return run
+
+    check.run_project = phase("program", check.run_project)  # type: ignore[assignment]
+    check.load_policy_pack = phase("policies", check.load_policy_pack)  # type: ignore[assignment]
+    check.evaluate_pack = phase("policies", check.evaluate_pack)  # type: ignore[assignment]
+    sys.argv = ["failoverkit", "check", str(REPO), "--stack", stack, "--policy-pack", str(PACK), "--format", "json"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            cli.console()  # what the `failoverkit` command runs, up to its exit
+        except SystemExit as done:
+            code = done.code
+    total = time.perf_counter() - started
+    sdks = {k: v for k, v in clock.by_package.items() if k.startswith(SDK_PREFIX) and k not in NOT_CLOUD_SDKS}
+    return {
+        "exit": code,
+        "total": total,
+        "imports": clock.seconds,
+        "sdk_imports": sdks,
+        "program": phases["program"],
+        "policies": phases["policies"],
+        "imports_in_program": imports_in["program"],
+    }
+
+
+def bench_stacks(stacks: list[str]) -> bool:
+    print("1. failoverkit check per stack: a fresh process each, as CI runs it (policy pack policies/)")
+    print("   imports: every module the check imports (the program's cloud SDK modules among them); program:")
+    print("   the program under mocks, its imports left out; policies: loading and evaluating the pack, the same;")
+    print("   rest: interpreter start and exit, config, report. Exit 0: pass, 1: mandatory violations.")
+    columns = f"{'wall':>7} {'imports':>8} {'program':>8} {'policies':>9} {'rest':>6}"
+    print(f"   {'stack':<18} {columns}  exit  cloud SDK imports (s)")
+    ok = True
+    for stack in stacks:
+        seconds, done = timed(worker("phases", stack))
+        if done.returncode != 0:
+            print(f"   {stack:<18} FAILED: {done.stderr.strip()[-500:]}")
+            ok = False
+            continue
+        p = last_json(done.stdout)
+        ok = ok and p["exit"] in (0, 1)
+        rest = seconds - p["imports"] - p["program"] - p["policies"]
+        sdks = sorted(p["sdk_imports"].items(), key=lambda kv: -kv[1])
+        named = ", ".join(f"{k} {v:.2f}" for k, v in sdks if v >= 0.01) or "-"
+        print(
+            f"   {stack:<18} {seconds:5.2f} s {p['imports']:6.2f} s {p['program']:6.2f} s {p['policies']:7.2f} s"
+            f" {rest:4.2f} s  {p['exit']:<4}  {named}"
+        )
+    return ok
+
+
+# --- 2. check vs a real engine preview ---------------------------------------------------------------------------
 
 
 def local_copy(into: Path) -> Path:
@@ -89,8 +210,14 @@ def bench_versus_engine() -> bool:
     return True
 
 
-def synthetic_stack(size: int) -> list[RecordedResource]:
+# --- 3. evaluation by stack size ---------------------------------------------------------------------------------
+
+
+def synthetic_stack(size: int) -> list[Any]:
     """``size`` resources like a real multi-cloud program's: critical workloads of 10 resources on 2 clouds."""
+    from failoverkit.check.mocks import RecordedResource
+    from failoverkit.check.runner import add_engine_resources, stack_urn
+
     out: list[RecordedResource] = []
     project, stack = "bench", "synthetic"
     kinds = [
@@ -131,35 +258,83 @@ def synthetic_stack(size: int) -> list[RecordedResource]:
     return add_engine_resources(out, project=project, stack=stack, config=config)
 
 
-def bench_sizes(sizes: list[int]) -> bool:
-    print("3. policy evaluation of the real pack on synthetic stacks")
+def run_evaluation(size: int, isolated: bool) -> dict[str, Any]:
+    """The pack on a synthetic stack of ``size`` resources in this process (worker of part 3)."""
+    from failoverkit.check.packs import evaluate_pack, load_policy_pack
+
     pack = load_policy_pack(PACK)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    resources = synthetic_stack(size)
+    started = time.perf_counter()
+    result = evaluate_pack(pack, resources, stack_urn=resources[0].urn, isolated=isolated)
+    seconds = time.perf_counter() - started
+    return {
+        "resources": len(resources),
+        "seconds": seconds,
+        "violations": len(result.violations),
+        "rss_before_kb": rss_before,
+        "rss_peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def evaluation(size: int, isolated: bool) -> dict[str, Any]:
+    _, done = timed(worker("evaluate", str(size), *(["--isolated"] if isolated else [])))
+    if done.returncode != 0:
+        raise SystemExit(f"bench_check: the evaluation of {size} resources failed:\n{done.stderr[-3000:]}")
+    return last_json(done.stdout)
+
+
+def bench_sizes(sizes: list[int]) -> bool:
+    print("3. policy evaluation of the real pack on synthetic stacks, a fresh process each")
+    print("   check: the stack converted once for all stack policies; per policy: the SDK converts it for each")
+    print("   (as the engine runs the pack); peak RSS of the check process, before the stack was built in ( )")
+    print(f"   {'resources':>9}  {'check':>20}  {'per policy':>20}  {'ratio':>6}  {'peak RSS':>16}  violations")
     per_resource: list[float] = []
+    largest: dict[str, Any] = {}
     for size in sizes:
-        resources = synthetic_stack(size)
-        started = time.perf_counter()
-        result = evaluate_pack(pack, resources, stack_urn=resources[0].urn)
-        seconds = time.perf_counter() - started
-        per_resource.append(seconds / len(resources))
+        shared, isolated = evaluation(size, False), evaluation(size, True)
+        if shared["violations"] != isolated["violations"]:
+            print(f"   FAILED: {shared['violations']} violations shared, {isolated['violations']} per policy")
+            return False
+        n = shared["resources"]
+        per_resource.append(shared["seconds"] / n)
+        largest = shared
+        rss = f"{shared['rss_peak_kb'] / 1024:5.0f} MB ({shared['rss_before_kb'] / 1024:3.0f} MB)"
         print(
-            f"   {len(resources):>6} resources  {seconds:7.2f} s  {per_resource[-1] * 1e6:8.1f} µs/resource"
-            f"  ({len(result.violations)} violations)"
+            f"   {n:>9,}  {shared['seconds']:6.2f} s {shared['seconds'] / n * 1e6:6.1f} µs/r"
+            f"  {isolated['seconds']:6.2f} s {isolated['seconds'] / n * 1e6:6.1f} µs/r"
+            f"  {isolated['seconds'] / shared['seconds']:5.1f}x  {rss}  {shared['violations']}"
         )
     growth = max(per_resource) / min(per_resource)
     linear = growth <= LINEAR_TOLERANCE
     verdict = "linear" if linear else "NOT linear"
-    print(f"   time per resource varies {growth:.2f}x across sizes (limit {LINEAR_TOLERANCE}x): {verdict}")
-    return linear
+    print(f"   check's time per resource varies {growth:.2f}x across sizes (limit {LINEAR_TOLERANCE}x): {verdict}")
+    ok = linear
+    if largest["resources"] >= 10_000:
+        goal = GOAL_SECONDS_PER_10K * largest["resources"] / 10_000
+        met = largest["seconds"] <= goal
+        ok = ok and met
+        print(
+            f"   {largest['resources']:,} resources in {largest['seconds']:.2f} s"
+            f" (goal <= {goal:.2f} s, {GOAL_SECONDS_PER_10K * 100:.0f} µs/resource): {'met' if met else 'NOT met'}"
+        )
+    return ok
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("--worker-"):
+        mode, rest = sys.argv[1].removeprefix("--worker-"), sys.argv[2:]
+        out = run_phases(rest[0]) if mode == "phases" else run_evaluation(int(rest[0]), "--isolated" in rest)
+        print(json.dumps(out))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="100,1000,10000", help="synthetic stack sizes, comma-separated")
+    parser.add_argument("--sizes", default="1000,3000,10000", help="synthetic stack sizes, comma-separated")
+    parser.add_argument("--stacks", default="", help="stacks of part 1, comma-separated (default: every stack)")
     parser.add_argument("--no-engine", action="store_true", help="leave out the comparison with the engine")
-    parser.add_argument("--stacks", default=None, help="stacks to check in part 1, comma-separated (default: all)")
     args = parser.parse_args()
-    bench_stacks(args.stacks.split(",") if args.stacks else None)
-    ok = True
+    from failoverkit.check.project import available_stacks
+
+    ok = bench_stacks([s for s in args.stacks.split(",") if s] or available_stacks(REPO / "stacks"))
     if args.no_engine:
         print("2. check vs engine preview: left out (--no-engine)")
     else:

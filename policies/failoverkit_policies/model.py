@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_policy import PolicyResource, StackValidationArgs
+from pulumi_policy import StackValidationArgs
 
-from failoverkit_policies.props import UNKNOWN, mapping, plain, text
+from failoverkit_policies.props import UNKNOWN, known, mapping, raw, text
 
 
 @dataclass
@@ -69,11 +69,30 @@ class Res:
         return f"{self.name} ({self.type})"
 
 
-def _provider(resource: PolicyResource) -> Provider | None:
-    prov = resource.provider
-    if prov is None:
-        return None
-    return Provider(type=prov.resource_type, name=prov.name, urn=prov.urn, props=mapping(plain(prov.props)))
+ResourceView = tuple[
+    str, str, str, Any, tuple[str, str, str, Any] | None, str | None, tuple[tuple[str, tuple[str, ...]], ...]
+]
+"""One resource as the SDK gave it, in builtin values only: type, URN, name, raw properties, provider
+(type, name, URN, raw properties), parent URN, property dependencies (key, URNs), in the SDK's order."""
+
+
+def stack_view(args: StackValidationArgs) -> list[ResourceView]:
+    """``args.resources`` as builtin values (see ``raw``): what a Model is built from, and comparable exactly."""
+    view: list[ResourceView] = []
+    for r in args.resources:
+        prov = r.provider
+        view.append(
+            (
+                r.resource_type,
+                r.urn,
+                r.name,
+                raw(r.props),
+                None if prov is None else (prov.resource_type, prov.name, prov.urn, raw(prov.props)),
+                None if r.parent is None else r.parent.urn,
+                tuple((k, tuple(d.urn for d in deps)) for k, deps in r.property_dependencies.items()),
+            )
+        )
+    return view
 
 
 @dataclass
@@ -91,22 +110,25 @@ class Model:
 
     @classmethod
     def from_args(cls, args: StackValidationArgs) -> Model:
+        return cls.from_view(stack_view(args))
+
+    @classmethod
+    def from_view(cls, view: list[ResourceView]) -> Model:
         by_urn: dict[str, Res] = {}
         resources: list[Res] = []
-        ordered = sorted(args.resources, key=lambda r: r.urn)
-        for r in ordered:
-            res = Res(
-                type=r.resource_type, urn=r.urn, name=r.name, props=mapping(plain(r.props)), provider=_provider(r)
-            )
-            by_urn[r.urn] = res
+        ordered = sorted(view, key=lambda r: r[1])
+        for rtype, urn, name, props, prov, _, _ in ordered:
+            provider = None if prov is None else Provider(prov[0], prov[1], prov[2], mapping(known(prov[3])))
+            res = Res(type=rtype, urn=urn, name=name, props=mapping(known(props)), provider=provider)
+            by_urn[urn] = res
             resources.append(res)
-        for r in ordered:
-            res = by_urn[r.urn]
-            if r.parent is not None:
-                res.parent = by_urn.get(r.parent.urn)
+        for _, urn, _, _, _, parent, property_dependencies in ordered:
+            res = by_urn[urn]
+            if parent is not None:
+                res.parent = by_urn.get(parent)
             res.property_dependencies = {
-                k: sorted((by_urn[d.urn] for d in deps if d.urn in by_urn), key=lambda d: d.urn)
-                for k, deps in sorted(r.property_dependencies.items())
+                k: sorted((by_urn[d] for d in deps if d in by_urn), key=lambda d: d.urn)
+                for k, deps in sorted(property_dependencies)
             }
         return cls(resources, _stack_config(), by_urn)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UnknownValueError, _DictProxy, _ListProxy
 
 # The sentinels the engine uses for unknown values (pulumi_policy.proxy); raw dicts built in tests use them too.
 _UNKNOWN_SENTINELS: Final = frozenset(
@@ -46,23 +46,65 @@ UNKNOWN: Final = Unknown()
 
 def plain(value: Any) -> Any:
     """``value`` as plain dicts/lists/scalars, every unknown replaced by ``UNKNOWN``."""
+    return known(raw(value))
+
+
+def known(value: Any) -> Any:
+    """``raw``'s values as ``plain`` gives them: numbers as themselves, unknown sentinels as ``UNKNOWN``."""
     if isinstance(value, str):
         return UNKNOWN if value in _UNKNOWN_SENTINELS else value
+    if isinstance(value, dict):
+        return {key: known(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [known(item) for item in value]
+    if isinstance(value, tuple):
+        return value[1]
+    return value
+
+
+def raw(value: Any) -> Any:
+    """``value`` with the SDK's proxies unwrapped, as values that ``==`` compares exactly: dicts, lists, strings
+    (unknowns still the engine's sentinels) and each number or boolean as ``(repr, value)``, since ``==`` alone
+    holds ``1 == 1.0 == True`` and ``0.0 == -0.0``. ``known`` turns the result into ``plain``'s."""
+    # Exact types first: this runs on every value of every resource, once per policy.
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is _DictProxy or kind is _ListProxy:
+        # The SDK's own unwrap (its serializer reads a proxy's target the same way): the target holds an unknown
+        # as its sentinel string, where the proxy would raise UnknownValueError; skipping the proxy's __getitem__
+        # makes reading a stack several times faster.
+        value = value["__target"]
+        kind = type(value)
+    if kind is dict:
+        return {str(key): raw(item) for key, item in value.items()}
+    if kind is list:
+        return [raw(item) for item in value]
+    if kind is bool or kind is int or kind is float:
+        return (repr(value), value)
+    return _raw_other(value)
+
+
+def _raw_other(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return (repr(value), value)
     if isinstance(value, Mapping):
         out: dict[str, Any] = {}
         for key in value:
             try:
-                out[str(key)] = plain(value[key])
-            except UnknownValueError:
-                out[str(key)] = UNKNOWN
+                out[str(key)] = raw(value[key])
+            except UnknownValueError as e:
+                out[str(key)] = e.unknown_type_sentinel
         return out
     if isinstance(value, Sequence) and not isinstance(value, bytes):
         items: list[Any] = []
         for i in range(len(value)):
             try:
-                items.append(plain(value[i]))
-            except UnknownValueError:
-                items.append(UNKNOWN)
+                items.append(raw(value[i]))
+            except UnknownValueError as e:
+                items.append(e.unknown_type_sentinel)
         return items
     return value
 

@@ -40,6 +40,7 @@ from failoverkit.check.packs import (
     load_policy_pack,
     parse_policy_pack_config,
     read_policy_pack_config,
+    without_gc_pauses,
 )
 from failoverkit.check.project import PulumiProject, load_project
 from failoverkit.check.report import CheckResult, render, to_json, to_sarif
@@ -151,7 +152,7 @@ def check_project(
     pack_configs = [read_policy_pack_config(p) for p in policy_pack_configs] or [{} for _ in policy_packs]
     project = load_project(directory, stack, config)
     # What programs and packs print goes to stderr: stdout carries the report (JSON, SARIF).
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), without_gc_pauses():
         packs = [load_policy_pack(p) for p in policy_packs]
         mocks = PlausibleMocks(preview=True)
         try:

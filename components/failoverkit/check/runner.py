@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from failoverkit.check.lazysdk import resources_on_demand
 from failoverkit.check.mocks import PlausibleMocks, RecordedResource, RecordingMonitor, run_program
 from failoverkit.check.project import PulumiProject
 
@@ -164,7 +165,7 @@ def run_project(
         runpy.run_path(str(project.main), run_name="__main__")
 
     monitor = monitor or RecordingMonitor(PlausibleMocks(preview=preview))
-    with _program_environment(project):
+    with _program_environment(project), resources_on_demand():
         recorded = run_program(
             program,
             project=project.name,
