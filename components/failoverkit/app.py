@@ -105,7 +105,7 @@ class DrillFaultInfo(TypedDict):
     target: str
     """The target's key, e.g. ``aws-us-east-1``."""
     fault: str
-    """``unhealthy`` or ``down``."""
+    """``unhealthy`` or ``down``; on local targets also ``crash``, ``hang`` or ``slow``."""
 
 
 class FailoverApp(pulumi.ComponentResource):

@@ -1,11 +1,12 @@
 """The bundled demo app the ``local`` targets run: names its cloud, region and instance; fault control for drills.
 
 Run: ``python -m failoverkit.demoapp [--cloud aws] [--region us-east-1] [--address 127.0.10.1]
-[--port 8080] [--health-path /health] [--fault none|unhealthy]``; each flag defaults to its
-environment variable (``FAILOVERKIT_CLOUD``, ``FAILOVERKIT_REGION``, ``FAILOVERKIT_ADDRESS``,
-``FAILOVERKIT_PORT``, ``FAILOVERKIT_HEALTH_PATH``, ``FAILOVERKIT_FAULT``), which the local target sets for
-any command, so a user's own app can read them too. ``FAILOVERKIT_FAULT`` is the fault the app starts in: a
-``drillFaults`` entry ``unhealthy`` stays in effect across a restart.
+[--port 8080] [--health-path /health] [--fault none|unhealthy|slow] [--fault-delay-seconds 2]``; each flag
+defaults to its environment variable (``FAILOVERKIT_CLOUD``, ``FAILOVERKIT_REGION``, ``FAILOVERKIT_ADDRESS``,
+``FAILOVERKIT_PORT``, ``FAILOVERKIT_HEALTH_PATH``, ``FAILOVERKIT_FAULT``, ``FAILOVERKIT_FAULT_DELAY_SECONDS``),
+which the local target sets for any command, so a user's own app can read them too. ``FAILOVERKIT_FAULT`` is
+the fault the app starts in (with its delay, for slow): a ``drillFaults`` entry ``unhealthy`` or ``slow`` stays
+in effect across a restart.
 
 Routes (contract; drills rely on them):
 
@@ -36,8 +37,8 @@ from types import FrameType
 from typing import Any
 
 FAULT_MODES = ("none", "unhealthy", "slow")
-START_FAULT_MODES = ("none", "unhealthy")
-"""What ``--fault`` / ``FAILOVERKIT_FAULT`` may start the app in (slow needs a delay: only through POST)."""
+START_FAULT_MODES = ("none", "unhealthy", "slow")
+"""What ``--fault`` / ``FAILOVERKIT_FAULT`` may start the app in (slow with ``--fault-delay-seconds``)."""
 FAULT_PATH = "/-/fault"
 MAX_DELAY_SECONDS = 600.0
 MAX_BODY_BYTES = 64 * 1024
@@ -170,14 +171,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(env("FAILOVERKIT_PORT", "8080")))
     p.add_argument("--health-path", default=env("FAILOVERKIT_HEALTH_PATH", "/health"))
     p.add_argument("--fault", default=env("FAILOVERKIT_FAULT") or "none", choices=START_FAULT_MODES)
+    # A string default goes through ``type`` too: a bad environment value is refused like a bad flag.
+    p.add_argument("--fault-delay-seconds", type=_delay, default=env("FAILOVERKIT_FAULT_DELAY_SECONDS") or "0")
     return p
+
+
+def _delay(text: str) -> float:
+    """``--fault-delay-seconds``: how late the slow fault answers health checks."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_DELAY_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to {MAX_DELAY_SECONDS:g}, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve until SIGTERM or SIGINT."""
     args = _parser().parse_args(argv)
     identity = AppIdentity(args.cloud, args.region, args.health_path)
-    server = DemoServer((args.address, args.port), identity, Fault(args.fault))
+    delay = args.fault_delay_seconds if args.fault == "slow" else 0.0
+    server = DemoServer((args.address, args.port), identity, Fault(args.fault, delay))
 
     def _shutdown(signum: int, frame: FrameType | None) -> None:
         # shutdown() blocks until serve_forever returns: call it off the main thread.

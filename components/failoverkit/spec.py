@@ -66,11 +66,20 @@ class DrillFaultKind(StrEnum):
     """The target's health path answers 503 to outside checkers while every other path keeps serving."""
     DOWN = "down"
     """The target serves nothing."""
+    CRASH = "crash"
+    """Local targets only: the process is killed (SIGKILL, no graceful stop) and stays dead."""
+    HANG = "hang"
+    """Local targets only: the process is frozen (SIGSTOP): it accepts TCP and never answers."""
+    SLOW = "slow"
+    """Local targets only: the health path answers 200 only after the health checks' timeout."""
 
 
-DRILL_ONLY_FAULTS = ("crash", "hang", "slow", "flapping")
-"""``failoverkit drill --fault`` kinds that act on a running process or endpoint for the drill's length: never
-configuration (a stack setting that kills or freezes a process would fight the engine on every ``up``)."""
+LOCAL_ONLY_FAULTS = (DrillFaultKind.CRASH, DrillFaultKind.HANG, DrillFaultKind.SLOW)
+"""The kinds only simulated (local) targets take: they act on the target's own process or demo app."""
+
+DRILL_ONLY_FAULTS = ("flapping",)
+"""``failoverkit drill --fault`` kinds that are never configuration: flapping alternates health for the drill's
+length, which a setting held in effect between two ``up``s cannot express."""
 
 
 # --- inputs (what users pass; TypedDicts so `pulumi package add` languages can pass dicts) ---
@@ -190,7 +199,8 @@ class DrillFaultArgs(TypedDict, total=False):
     target: Required[str]
     """The target's key, ``<cloud>-<region>``, e.g. ``aws-us-east-1``. Required."""
     fault: Required[str]
-    """``unhealthy`` (the health path answers 503; not on azure) or ``down`` (serves nothing). Required."""
+    """``unhealthy`` (the health path answers 503; not on azure) or ``down`` (serves nothing); on local targets
+    also ``crash`` (the process killed), ``hang`` (frozen) or ``slow`` (health answers late). Required."""
 
 
 class FailoverAppArgs(TypedDict, total=False):
@@ -905,7 +915,8 @@ CLOUD_FAULTS: dict[Cloud, tuple[DrillFaultKind, ...]] = {
     # documented answers 503 on the health path alone while the app serves the rest. See clouds/azure.py.
     Cloud.AZURE: (DrillFaultKind.DOWN,),
 }
-"""The drillFaults kinds each cloud's targets take; simulated (local) targets take every DrillFaultKind."""
+"""The drillFaults kinds each cloud's targets take; simulated (local) targets take every DrillFaultKind,
+LOCAL_ONLY_FAULTS included."""
 
 HEALTH_PATH_RULE_MAX = {
     # "PathPatternConditionConfig" (ELBv2 API Reference): each path pattern is at most 128 characters.
@@ -933,7 +944,9 @@ def _parse_drill_faults(
         root.problem("drill_faults", f"must be a list of {{target, fault}}, got {raw!r}")
         return ()
     by_key = {t.key: t for t in targets}
-    kinds = " | ".join(k.value for k in DrillFaultKind)
+    local_only = " | ".join(k.value for k in LOCAL_ONLY_FAULTS)
+    kinds = " | ".join(k.value for k in DrillFaultKind if k not in LOCAL_ONLY_FAULTS)
+    kinds = f"{kinds} (any target); {local_only} (local targets)"
     faults: list[DrillFault] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw):
@@ -951,9 +964,9 @@ def _parse_drill_faults(
             if fault_name in DRILL_ONLY_FAULTS:
                 r.problem(
                     "fault",
-                    f"{fault_name!r} is a drill-only fault: it acts on a running process or endpoint for the "
-                    f"drill's length, not through configuration; run failoverkit drill --stack <stack> --fault "
-                    f"{fault_name}. Allowed here: {kinds}",
+                    f"{fault_name!r} is a drill-only fault: it changes the target's health over the drill's "
+                    f"length, not a state a setting holds between two ups; run failoverkit drill --stack <stack> "
+                    f"--fault {fault_name}. Allowed here: {kinds}",
                 )
             else:
                 try:
@@ -979,12 +992,18 @@ def _parse_drill_faults(
             continue
         if kind not in drill_fault_kinds(target):
             allowed = " | ".join(k.value for k in drill_fault_kinds(target))
-            why = (
-                "Container Apps ingress cannot answer 503 on the health path alone (no path rules or fixed "
-                "responses); use fault: down, which closes its ingress to every client"
-                if target.cloud is Cloud.AZURE
-                else f"allowed: {allowed}"
-            )
+            if kind in LOCAL_ONLY_FAULTS:
+                why = (
+                    f"{kind.value} is a local fault (it acts on a simulated target's own process or the demo "
+                    f"app's fault switch); {target.cloud.value} targets take {allowed}"
+                )
+            elif target.cloud is Cloud.AZURE:
+                why = (
+                    "Container Apps ingress cannot answer 503 on the health path alone (no path rules or fixed "
+                    "responses); use fault: down, which closes its ingress to every client"
+                )
+            else:
+                why = f"allowed: {allowed}"
             r.problem("fault", f"target {key} ({target.cloud.value}) cannot take {kind.value!r}: {why}")
             continue
         path = app.health_path.split("?", 1)[0]

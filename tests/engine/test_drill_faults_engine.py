@@ -2,8 +2,10 @@
 
 ``unhealthy`` on the primary: its health path answers 503 while ``/`` serves, and DNS moves to the first
 standby; removing the setting and running `up` brings it back. ``down``: the primary's process stops (refresh
-keeps the resource), DNS moves, and the lift starts it again. Runs on a copy of the reference project with
-loopback addresses of its own (127.0.118.x) so it never meets another test or a running demo stack.
+keeps the resource), DNS moves, and the lift starts it again. ``crash``: the process is killed and stays dead
+(refresh keeps the resource) until the lift starts it; ``hang``: the process is frozen until the lift continues
+it, and a destroy meanwhile still stops it. Runs on a copy of the reference project with loopback addresses of
+its own (127.0.118.x) so it never meets another test or a running demo stack.
 """
 
 from __future__ import annotations
@@ -73,14 +75,25 @@ def set_faults(project_dir: Path, faults: list[dict[str, str]] | None) -> None:
     stack_file(project_dir).write_text(yaml.safe_dump(config))
 
 
-def _kill_everything_of(project_dir: Path) -> None:
+def processes_of(project_dir: Path) -> list[int]:
+    """The live processes started for this stack (their environment names its state dir)."""
     marker = f"{process.STATE_DIR_ENV}={EngineSettings(project_dir, STACK).state_dir}".encode()
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         with contextlib.suppress(OSError):
-            if marker in (entry / "environ").read_bytes().split(b"\0"):
-                os.kill(int(entry.name), signal.SIGKILL)
+            if marker in (entry / "environ").read_bytes().split(b"\0") and process.process_state(
+                int(entry.name)
+            ) not in (None, "Z", "X"):
+                found.append(int(entry.name))
+    return found
+
+
+def _kill_everything_of(project_dir: Path) -> None:
+    for pid in processes_of(project_dir):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def resolve() -> str | None:
@@ -132,6 +145,12 @@ def primary_record(project_dir: Path) -> process.ProcessRecord | None:
     return record if record is not None and process.is_running(record) else None
 
 
+def primary_graceful_stops(project_dir: Path) -> int:
+    """How often the primary's app logged its clean exit (after SIGTERM; a SIGKILL leaves no line)."""
+    log = EngineSettings(project_dir, STACK).state_dir / f"shop-{PRIMARY}" / "process.log"
+    return sum(line.endswith(" stopped") for line in log.read_text().splitlines())
+
+
 def test_unhealthy_and_down_through_the_engine(failoverkit_cli: RunCli, project: Path) -> None:
     base = ("--stack", STACK, "--project-dir", str(project))
 
@@ -180,4 +199,60 @@ def test_unhealthy_and_down_through_the_engine(failoverkit_cli: RunCli, project:
     destroyed = failoverkit_cli("destroy", *base, "--yes")
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
     assert "6 deleted" in destroyed.stdout
+    assert not any(process.accepts_tcp(a, PORT) for a in ADDRESSES)
+
+
+def test_crash_and_hang_through_the_engine(failoverkit_cli: RunCli, project: Path) -> None:
+    base = ("--stack", STACK, "--project-dir", str(project))
+
+    def run(operation: str, expect: str) -> str:
+        result = failoverkit_cli(operation, *base, "--yes")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert expect in result.stdout, result.stdout
+        return result.stdout
+
+    run("up", "6 created")
+    assert wait_for(lambda: resolve() == ADDRESSES[0])
+    first = primary_record(project)
+    assert first is not None
+
+    # crash: the process is SIGKILLed (no clean exit, unlike down) and stays dead while the fault is in effect.
+    set_faults(project, [{"target": PRIMARY, "fault": "crash"}])
+    run("up", "1 updated")
+    assert drill_faults_output(project) == [{"target": PRIMARY, "fault": "crash"}]
+    assert primary_record(project) is None and not process.is_running(first)
+    assert primary_graceful_stops(project) == 0, "killed, not stopped"
+    assert status("/health") is None, "nothing answers on the primary's address"
+    assert wait_for(lambda: resolve() == ADDRESSES[1]), "DNS must fail over to the first standby"
+    refresh = run("refresh", "")
+    assert "deleted" not in refresh, "a target crashed on purpose stays deployed"
+    assert primary_record(project) is None, "and is not restarted"
+
+    set_faults(project, None)
+    run("up", "1 updated")
+    back = primary_record(project)
+    assert back is not None and back.pid != first.pid
+    assert wait_for(lambda: resolve() == ADDRESSES[0]), "DNS must fail back to the primary"
+
+    # hang: the same process frozen (connections open, nothing answers); the lift continues it.
+    set_faults(project, [{"target": PRIMARY, "fault": "hang"}])
+    run("up", "1 updated")
+    assert process.process_state(back.pid) == "T" and primary_record(project) == back
+    assert process.accepts_tcp(ADDRESSES[0], PORT) and status("/health") is None
+    assert wait_for(lambda: resolve() == ADDRESSES[1]), "DNS must fail over to the first standby"
+    assert "deleted" not in run("refresh", ""), "a hung target stays deployed"
+
+    set_faults(project, None)
+    run("up", "1 updated")
+    assert primary_record(project) == back and process.process_state(back.pid) != "T", "the same process, continued"
+    assert status("/health") == 200
+    assert wait_for(lambda: resolve() == ADDRESSES[0]), "DNS must fail back to the primary"
+
+    # destroy with a hang in effect: the frozen process is stopped too (tests/localcloud: cleanly); nothing is left.
+    set_faults(project, [{"target": PRIMARY, "fault": "hang"}])
+    run("up", "1 updated")
+    assert process.process_state(back.pid) == "T"
+    run("destroy", "6 deleted")
+    assert not process.is_running(back)
+    assert processes_of(project) == [], "destroy leaves no process behind"
     assert not any(process.accepts_tcp(a, PORT) for a in ADDRESSES)

@@ -139,7 +139,7 @@ def test_default_addresses_and_the_component_outputs() -> None:
     assert endpoints[0]["protocol"] == "HTTP"
 
 
-@pytest.mark.parametrize("fault", ["unhealthy", "down"])
+@pytest.mark.parametrize("fault", ["unhealthy", "down", "crash", "hang", "slow"])
 def test_a_drill_fault_changes_only_the_faulted_targets_fault_input(state_env: Path, fault: str) -> None:
     # The local stack takes drillFaults through the same code path as the clouds (spec.fault_of in deploy).
     before = run(reference_program, local_stack_config())
@@ -154,6 +154,9 @@ def test_a_drill_fault_changes_only_the_faulted_targets_fault_input(state_env: P
         for name, r in after.items()
         if r.custom and (r.inputs != before[name].inputs or r.options != before[name].options)
     }
-    assert changed == {"shop-aws-us-east-1": {"fault"}}
+    # slow also says how slow: past the stack's check timeout (0.5 s) by the larger of 1 s and the timeout.
+    delay = {"faultDelaySeconds"} if fault == "slow" else set()
+    assert changed == {"shop-aws-us-east-1": {"fault", *delay}}
     assert after["shop-aws-us-east-1"].inputs["fault"] == fault
+    assert after["shop-aws-us-east-1"].inputs.get("faultDelaySeconds") == (1.5 if delay else None)
     assert "fault" not in before["shop-aws-us-east-1"].inputs, "no fault, no input: removing the setting lifts it"

@@ -12,7 +12,17 @@ from typing import Any
 import pytest
 import yaml
 from failoverkit.errors import ConfigError
-from failoverkit.spec import CLOUD_FAULTS, DRILL_ONLY_FAULTS, Cloud, DrillFault, DrillFaultKind, parse_spec
+from failoverkit.spec import (
+    CLOUD_FAULTS,
+    DRILL_ONLY_FAULTS,
+    LOCAL_ONLY_FAULTS,
+    Cloud,
+    DrillFault,
+    DrillFaultKind,
+    parse_spec,
+)
+
+ALLOWED = "unhealthy | down (any target); crash | hang | slow (local targets)"
 
 
 def cloud_args(*faults: Any, **extra: Any) -> dict[str, Any]:
@@ -80,10 +90,18 @@ def test_snake_case_drill_faults_key_is_accepted() -> None:
     assert parse_spec(args).drill_faults == (DrillFault("aws-us-east-1", DrillFaultKind.DOWN),)
 
 
-@pytest.mark.parametrize("fault", ["unhealthy", "down"])
-def test_local_targets_take_unhealthy_and_down(fault: str) -> None:
+@pytest.mark.parametrize("fault", ["unhealthy", "down", "crash", "hang", "slow"])
+def test_local_targets_take_every_configurable_kind(fault: str) -> None:
+    # DESIGN.md, the stack config contract: "unhealthy | down (any stack); crash | hang | slow (local)".
     spec = parse_spec(local_args({"target": "aws-us-east-1", "fault": fault}))
     assert spec.fault_of(spec.primary) == DrillFaultKind(fault)
+    assert [f.to_output() for f in spec.drill_faults] == [{"target": "aws-us-east-1", "fault": fault}]
+
+
+def test_the_local_only_kinds_are_crash_hang_and_slow() -> None:
+    assert [k.value for k in LOCAL_ONLY_FAULTS] == ["crash", "hang", "slow"]
+    assert DRILL_ONLY_FAULTS == ("flapping",)
+    assert all(k not in kinds for kinds in CLOUD_FAULTS.values() for k in LOCAL_ONLY_FAULTS)
 
 
 def test_an_empty_list_is_no_fault() -> None:
@@ -105,12 +123,34 @@ def test_drill_only_faults_are_refused_with_the_drill_command(fault: str) -> Non
     (message,) = problems(local_args({"target": "aws-us-east-1", "fault": fault}))
     assert message.startswith(f"drillFaults[0].fault: {fault!r} is a drill-only fault")
     assert f"failoverkit drill --stack <stack> --fault {fault}" in message
-    assert "Allowed here: unhealthy | down" in message
+    assert message.endswith(f"Allowed here: {ALLOWED}")
+
+
+def test_flapping_is_refused_on_cloud_targets_too() -> None:
+    (message,) = problems(cloud_args({"target": "aws-us-east-1", "fault": "flapping"}))
+    assert "'flapping' is a drill-only fault" in message
+    assert "failoverkit drill --stack <stack> --fault flapping" in message
 
 
 def test_unknown_fault_kind_is_refused() -> None:
     (message,) = problems(cloud_args({"target": "aws-us-east-1", "fault": "broken"}))
-    assert message == "drillFaults[0].fault: must be one of unhealthy | down, got 'broken'"
+    assert message == f"drillFaults[0].fault: must be one of {ALLOWED}, got 'broken'"
+
+
+@pytest.mark.parametrize(
+    ("target", "takes"),
+    [("aws-us-east-1", "unhealthy | down"), ("gcp-us-central1", "unhealthy | down"), ("azure-westeurope", "down")],
+)
+@pytest.mark.parametrize("fault", ["crash", "hang", "slow"])
+def test_cloud_targets_refuse_the_local_kinds_naming_what_their_cloud_takes(
+    target: str, takes: str, fault: str
+) -> None:
+    cloud = target.split("-", 1)[0]
+    (message,) = problems(cloud_args({"target": target, "fault": fault}))
+    assert message == (
+        f"drillFaults[0].fault: target {target} ({cloud}) cannot take {fault!r}: {fault} is a local fault (it acts "
+        f"on a simulated target's own process or the demo app's fault switch); {cloud} targets take {takes}"
+    )
 
 
 def test_azure_cannot_take_unhealthy() -> None:
@@ -201,19 +241,24 @@ def test_unhealthy_on_gcp_needs_a_health_path_a_url_map_rule_can_match() -> None
 
 def test_the_docs_table_covers_every_target_kind_and_fault() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "components.md").read_text()
-    section = doc.split("## 7. Drill faults", 1)[1]
-    rows = {
-        (cells[1], cells[2].strip("`")): cells[3]
-        for line in section.splitlines()
-        if line.startswith("| ")
-        and (cells := [c.strip() for c in line.split("|")])[1] in ("aws", "gcp", "azure", "local")
-    }
+    section = doc.split("## 7. Drill faults", 1)[1].split("\n## ", 1)[0]
+    # A row may name several targets and kinds ("aws, gcp" | "`crash`, `hang`"): one cell per pair.
+    rows: dict[tuple[str, str], str] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if not line.startswith("| ") or cells[1] in ("target", "---"):
+            continue
+        for target in cells[1].split(", "):
+            for kind in cells[2].split(", "):
+                assert (target, kind.strip("`")) not in rows, (target, kind)
+                rows[(target, kind.strip("`"))] = cells[3]
     kinds = [k.value for k in DrillFaultKind]
     assert set(rows) == {(t, k) for t in ("aws", "gcp", "azure", "local") for k in kinds}
     for cloud in Cloud:
         for kind in DrillFaultKind:
             refused = kind not in CLOUD_FAULTS[cloud]
             assert rows[(cloud.value, kind.value)].startswith("refused") == refused, (cloud, kind)
+    assert not any(rows[("local", k)].startswith("refused") for k in kinds), "local targets take every kind"
 
 
 def test_the_docs_example_is_accepted() -> None:

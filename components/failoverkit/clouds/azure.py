@@ -20,11 +20,11 @@ the target from scratch.
 
 Drill faults (``drillFaults``, docs/components.md "Drill faults"): ``down`` adds one ingress IP restriction
 that denies 0.0.0.0/0 ("Set up IP ingress restrictions in Azure Container Apps": deny rules refuse the listed
-IPv4 ranges; ingress takes IPv4 only), so no outside client or health checker is served while the replicas,
-the FQDN and the custom domain stay as they are and the lift is one update. Internal-only ingress is no
-substitute: it moves the app to an ``.internal.`` FQDN, which every DNS backend points at. ``unhealthy`` is
-refused in spec.py: Container Apps ingress has no path rules with fixed responses, so nothing documented answers
-503 on the health path alone.
+IPv4 ranges, and the environment's ingress address is IPv4), so no outside client or health checker is
+served while the replicas, the FQDN and the custom domain stay as they are, and the lift is one update.
+Internal-only ingress is no substitute: it moves the app off the FQDN every DNS backend points at (to an
+``.internal.`` one). ``unhealthy`` is refused in spec.py: Container Apps ingress has no path rules with fixed
+responses, so nothing documented answers 503 on the health path alone.
 
 The certificate resource's name carries a hash of the ACME serial: a renewal creates a new one, the app
 rebinds to it, then Pulumi deletes the old one (a certificate that is still bound cannot be deleted). The

@@ -4,8 +4,9 @@ The child resource is a ``LocalTarget`` dynamic resource named
 ``f"{app}-{target.key}"`` (e.g. ``shop-aws-us-east-1``; a public contract). It
 carries the target's cloud, region and the workload tags, so the policy pack
 judges the local stack like a cloud one, and the target's ``drillFaults`` entry
-as its ``fault`` input (``unhealthy``: the app's fault switch; ``down``: the
-process stopped; see localcloud/providers.py).
+as its ``fault`` input (``unhealthy``, ``slow``: the app's fault switch; ``down``:
+the process stopped; ``crash``: killed; ``hang``: frozen; see
+localcloud/providers.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pulumi
 
 from failoverkit.clouds import Endpoint, Zone
 from failoverkit.localcloud import process
-from failoverkit.localcloud.providers import TARGET_KIND, LocalTarget, LocalTargetArgs
-from failoverkit.spec import FailoverSpec, Target, default_target_address
+from failoverkit.localcloud.providers import MAX_FAULT_DELAY_SECONDS, TARGET_KIND, LocalTarget, LocalTargetArgs
+from failoverkit.spec import DrillFaultKind, FailoverSpec, Target, default_target_address
 from failoverkit.tags import workload_tags
 
 DEMO_APP = ("-m", "failoverkit.demoapp")
@@ -34,6 +35,12 @@ def target_command(spec: FailoverSpec) -> list[str]:
     if command[0] in ("python", "python3"):
         command[0] = sys.executable
     return command
+
+
+def slow_fault_delay_seconds(spec: FailoverSpec) -> float:
+    """How late the ``slow`` fault answers health checks: well past the DNS checks' timeout, yet short to lift."""
+    timeout = spec.dns.health_check.timeout_seconds
+    return min(round(timeout + max(1.0, timeout), 3), MAX_FAULT_DELAY_SECONDS)
 
 
 def target_name(spec: FailoverSpec, target: Target) -> str:
@@ -60,6 +67,8 @@ def deploy(spec: FailoverSpec, target: Target, zone: Zone, parent: pulumi.Resour
     }
     if fault is not None:
         args["fault"] = fault.value  # drillFaults: only this input changes (docs/components.md, "Drill faults")
+    if fault is DrillFaultKind.SLOW:
+        args["faultDelaySeconds"] = slow_fault_delay_seconds(spec)  # and, for slow, how slow
     resource = LocalTarget(name, args, pulumi.ResourceOptions(parent=parent))
     return Endpoint(
         target=target,

@@ -333,13 +333,55 @@ def _remove_pid_file(pid_path: Path | None, record: ProcessRecord) -> None:
 def stop(record: ProcessRecord, timeout: float = STOP_TIMEOUT_SECONDS, pid_path: Path | None = None) -> None:
     """Stop exactly ``record``'s process: SIGTERM, then SIGKILL after ``timeout``; then drop its pid file.
 
-    A process that is already gone (or whose pid now belongs to another process) is left alone.
+    A process that is already gone (or whose pid now belongs to another process) is left alone. A stopped
+    (hung: SIGSTOP) process is continued after the SIGTERM, so it handles it rather than wait for the SIGKILL.
     """
-    if _signal(record, signal.SIGTERM) and not _wait_gone(record, timeout):
-        _signal(record, signal.SIGKILL)
+    if _signal(record, signal.SIGTERM):
+        if process_state(record.pid) == "T":
+            _signal(record, signal.SIGCONT)
         if not _wait_gone(record, timeout):
-            raise ProcessError(f"pid {record.pid} survived SIGKILL for {timeout:g} s")
+            _signal(record, signal.SIGKILL)
+            if not _wait_gone(record, timeout):
+                raise ProcessError(f"pid {record.pid} survived SIGKILL for {timeout:g} s")
+    _forget(record)
+    _remove_pid_file(pid_path, record)
+
+
+def _forget(record: ProcessRecord) -> None:
     child = _CHILDREN.get(record.pid)
     if child is not None and child.poll() is not None:
         _CHILDREN.pop(record.pid, None)
+
+
+def kill(record: ProcessRecord, timeout: float = STOP_TIMEOUT_SECONDS, pid_path: Path | None = None) -> None:
+    """Kill exactly ``record``'s process at once (SIGKILL: no graceful stop, as in a crash); drop its pid file."""
+    if _signal(record, signal.SIGKILL) and not _wait_gone(record, timeout):
+        raise ProcessError(f"pid {record.pid} survived SIGKILL for {timeout:g} s")
+    _forget(record)
     _remove_pid_file(pid_path, record)
+
+
+def _wait_state(record: ProcessRecord, stopped: bool, timeout: float) -> None:
+    # Stop and continue are delivered asynchronously (to every thread): return once in effect.
+    deadline = time.monotonic() + timeout
+    while is_running(record) and (process_state(record.pid) == "T") != stopped:
+        if time.monotonic() > deadline:
+            what = "stop on SIGSTOP" if stopped else "continue on SIGCONT"
+            raise ProcessError(f"pid {record.pid} did not {what} within {timeout:g} s")
+        time.sleep(0.005)
+
+
+def freeze(record: ProcessRecord, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
+    """SIGSTOP exactly ``record``'s process (it keeps its sockets: TCP connects, nothing answers); False if gone."""
+    if not _signal(record, signal.SIGSTOP):
+        return False
+    _wait_state(record, True, timeout)
+    return True
+
+
+def thaw(record: ProcessRecord, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
+    """SIGCONT exactly ``record``'s process (undoes ``freeze``); False if it is gone."""
+    if not _signal(record, signal.SIGCONT):
+        return False
+    _wait_state(record, False, timeout)
+    return True

@@ -14,9 +14,11 @@ Resource inputs carry what the policy pack reads: ``kind``, ``cloud``/``region``
 ``hostname``, ``zone``, ``ttlSeconds``, ``healthCheck`` and ordered ``endpoints``.
 
 A target's optional ``fault`` input is its ``drillFaults`` entry (docs/components.md, "Drill faults"):
-``unhealthy`` switches the app's fault switch (``POST /-/fault``, and ``FAILOVERKIT_FAULT`` in its launch so
-a restart keeps it); ``down`` stops the process while the resource stays in the state (refresh keeps it), and
-removing the input starts it again. Changing it updates in place: nothing else is replaced.
+``unhealthy`` and ``slow`` (with ``faultDelaySeconds``) set the app's fault switch (``POST /-/fault``, and
+``FAILOVERKIT_FAULT`` in its launch so a restart keeps it); ``down`` stops the process (SIGTERM) and ``crash``
+kills it (SIGKILL) while the resource stays in the state (refresh keeps it); ``hang`` freezes it (SIGSTOP:
+it still accepts TCP). Removing the input lifts any of them: the switch back to ``none``, the process started
+again or continued. Changing it updates in place: nothing else is replaced.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ DNS_PROCESS_NAME = "dns"
 
 TARGET_INPUTS = (
     "kind", "name", "cloud", "region", "argv", "address", "port", "healthPath", "stateDir", "tags", "fault",
+    "faultDelaySeconds",
 )  # fmt: skip
 TARGET_REPLACE_ON = ("name", "cloud", "region", "argv", "address", "port", "healthPath", "stateDir")
 DNS_INPUTS = (
@@ -68,15 +71,16 @@ def _diff(
     return dyn.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
 
-def _stop_recorded(props: Mapping[str, Any], pid_path: Path) -> None:
-    """Stop the process in the pid file (maybe drill-restarted) and the one the state recorded."""
+def _stop_recorded(props: Mapping[str, Any], pid_path: Path, *, kill: bool = False) -> None:
+    """Stop (or with ``kill``, SIGKILL) the process in the pid file (maybe drill-restarted) and the one the state
+    recorded."""
     records = [process.read_record(pid_path)]
     if props.get("pid") and props.get("startTicks") and props.get("argv"):
         argv = tuple(str(a) for a in props["argv"])
         records.append(process.ProcessRecord(_int(props["pid"]), _int(props["startTicks"]), argv))
     for record in records:
         if record is not None:
-            process.stop(record, pid_path=pid_path)
+            (process.kill if kill else process.stop)(record, pid_path=pid_path)
 
 
 def _converge(launch: process.Launch) -> None:
@@ -90,37 +94,63 @@ def _converge(launch: process.Launch) -> None:
 # --- targets ---
 
 FAULT_UNHEALTHY, FAULT_DOWN = "unhealthy", "down"
-TARGET_FAULTS = (FAULT_UNHEALTHY, FAULT_DOWN)
+FAULT_CRASH, FAULT_HANG, FAULT_SLOW = "crash", "hang", "slow"
+TARGET_FAULTS = (FAULT_UNHEALTHY, FAULT_DOWN, FAULT_CRASH, FAULT_HANG, FAULT_SLOW)
+STOPPED_FAULTS = (FAULT_DOWN, FAULT_CRASH)
+"""Faults under which the target has no process on purpose (refresh keeps the resource)."""
+SWITCH_FAULTS = (FAULT_UNHEALTHY, FAULT_SLOW)
+"""Faults the app's fault switch carries (the rest act on the process)."""
 FAULT_PATH = "/-/fault"
 FAULT_SWITCH_TIMEOUT_SECONDS = 2.0
+MAX_FAULT_DELAY_SECONDS = 600.0
+"""The demo app's limit on the slow fault's delay."""
 
 
 def target_fault(props: Mapping[str, Any]) -> str | None:
-    """The target's ``fault`` input: ``unhealthy``, ``down`` or None (no fault)."""
+    """The target's ``fault`` input: one of TARGET_FAULTS or None (no fault)."""
     fault = props.get("fault")
     if fault is not None and fault not in TARGET_FAULTS:
         raise ValueError(f"fault: must be one of {' | '.join(TARGET_FAULTS)} or absent, got {fault!r}")
     return str(fault) if fault else None
 
 
+def fault_switch(props: Mapping[str, Any]) -> tuple[str, float]:
+    """The app's fault switch under the target's fault: (mode, delaySeconds); ``("none", 0.0)`` for the rest."""
+    fault = target_fault(props)
+    delay = props.get("faultDelaySeconds")
+    if fault != FAULT_SLOW:
+        if delay is not None:
+            raise ValueError(f"faultDelaySeconds: applies only to fault: slow, got {delay!r} with fault: {fault}")
+        return (fault, 0.0) if fault in SWITCH_FAULTS else ("none", 0.0)
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 < delay <= MAX_FAULT_DELAY_SECONDS:
+        raise ValueError(
+            f"faultDelaySeconds: fault slow needs a number of seconds above 0, at most "
+            f"{MAX_FAULT_DELAY_SECONDS:g}, got {delay!r}"
+        )
+    return FAULT_SLOW, float(delay)
+
+
 def target_env(props: Mapping[str, Any]) -> dict[str, str]:
     """What every local target command sees (the demo app reads it; so can a user's app)."""
+    mode, delay = fault_switch(props)
     return {
         "FAILOVERKIT_CLOUD": str(props["cloud"]),
         "FAILOVERKIT_REGION": str(props["region"]),
         "FAILOVERKIT_ADDRESS": str(props["address"]),
         "FAILOVERKIT_PORT": str(_int(props["port"])),
         "FAILOVERKIT_HEALTH_PATH": str(props["healthPath"]),
-        # The fault the app starts in: a restart (a drill's crash, a refresh and up) keeps an unhealthy fault.
-        "FAILOVERKIT_FAULT": FAULT_UNHEALTHY if target_fault(props) == FAULT_UNHEALTHY else "none",
+        # The fault the app starts in: a restart (a drill's crash, a refresh and up) keeps unhealthy or slow.
+        "FAILOVERKIT_FAULT": mode,
+        **({"FAILOVERKIT_FAULT_DELAY_SECONDS": f"{delay:g}"} if mode == FAULT_SLOW else {}),
     }
 
 
-def set_fault_switch(launch: process.Launch, mode: str) -> None:
+def set_fault_switch(launch: process.Launch, mode: str, delay_seconds: float = 0.0) -> None:
     """Set the running app's fault switch (``POST /-/fault``); ProcessError when the app has none."""
     url = f"http://{launch.address}:{launch.port}{FAULT_PATH}"
+    body = {"mode": mode, **({"delaySeconds": delay_seconds} if mode == FAULT_SLOW else {})}
     request = urllib.request.Request(
-        url, data=json.dumps({"mode": mode}).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
     )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
     try:
@@ -159,7 +189,7 @@ def _process_outs(launch: process.Launch, record: process.ProcessRecord) -> dict
 
 
 def _stopped_outs(launch: process.Launch) -> dict[str, Any]:
-    # A target that is down keeps its paths (a drill and a later lift find it) and has no process.
+    # A target that is down or crashed keeps its paths (a drill and a later lift find it) and has no process.
     return {
         "pid": None,
         "startTicks": None,
@@ -170,21 +200,24 @@ def _stopped_outs(launch: process.Launch) -> dict[str, Any]:
 
 
 def _start_target(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Start the target's process in its fault (or save its launch and start nothing, when down); its outputs."""
+    """Start the target's process in its fault (save its launch and start nothing, when down or crashed; freeze
+    it once listening, when hung); its outputs."""
     launch = target_launch(inputs)
     fault = target_fault(inputs)
     url = f"http://{launch.address}:{launch.port}"
     outs = {**inputs, "url": url, "healthUrl": url + str(inputs["healthPath"])}
-    if fault == FAULT_DOWN:
+    if fault in STOPPED_FAULTS:
         process.save_launch(launch)
         return {**outs, **_stopped_outs(launch)}
     record = process.start(launch)
-    if fault == FAULT_UNHEALTHY:
-        try:
-            set_fault_switch(launch, FAULT_UNHEALTHY)  # the demo app starts so; a user's app must have the switch
-        except process.ProcessError:
-            process.stop(record, pid_path=launch.pid_path)
-            raise
+    try:
+        if fault in SWITCH_FAULTS:
+            set_fault_switch(launch, *fault_switch(inputs))  # the demo app starts so; a user's app must have it
+        if fault == FAULT_HANG:
+            process.freeze(record)
+    except process.ProcessError:
+        process.stop(record, pid_path=launch.pid_path)
+        raise
     return {**outs, **_process_outs(launch, record)}
 
 
@@ -201,8 +234,8 @@ class LocalTargetProvider(dyn.ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         outs = {k: v for k, v in props.items() if not k.startswith("__")}
-        if target_fault(props) == FAULT_DOWN:
-            return dyn.ReadResult(id_=id_, outs=outs)  # stopped on purpose: still deployed
+        if target_fault(props) in STOPPED_FAULTS:
+            return dyn.ReadResult(id_=id_, outs=outs)  # stopped or killed on purpose: still deployed
         record = process.read_record(Path(props["pidPath"])) if props.get("pidPath") else None
         if record is None or not process.is_running(record):
             return dyn.ReadResult(id_="", outs={})  # empty id: the engine records it as deleted
@@ -212,24 +245,33 @@ class LocalTargetProvider(dyn.ResourceProvider):
         return _diff(olds, news, TARGET_INPUTS, TARGET_REPLACE_ON)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        # Only kind, tags and fault reach here (everything else replaces).
+        # Only kind, tags, fault and faultDelaySeconds reach here (everything else replaces).
         kept = {k: v for k, v in olds.items() if not k.startswith("__")}
         inputs = _inputs(news, TARGET_INPUTS)
         before, after = target_fault(olds), target_fault(inputs)
-        if before == after:
+        switch_before, switch_after = fault_switch(olds), fault_switch(inputs)
+        if before == after and switch_before == switch_after:
             return dyn.UpdateResult(outs={**kept, **inputs})  # the process keeps running
         launch = target_launch(inputs)
-        if after == FAULT_DOWN:
-            _stop_recorded(olds, launch.pid_path)
+        record = process.read_record(launch.pid_path)
+        if record is not None and not process.is_running(record):
+            record = None
+        if before == FAULT_HANG and record is not None:
+            process.thaw(record)  # first: it must answer its switch, or handle SIGTERM
+        if after in STOPPED_FAULTS:
+            _stop_recorded(olds, launch.pid_path, kill=after == FAULT_CRASH)
             process.save_launch(launch)
             return dyn.UpdateResult(outs={**kept, **inputs, **_stopped_outs(launch)})
-        record = process.read_record(launch.pid_path)
-        if before == FAULT_DOWN or record is None or not process.is_running(record):
+        if before in STOPPED_FAULTS or record is None:
             _converge(launch)
             return dyn.UpdateResult(outs=_start_target(inputs))
-        # none <-> unhealthy on the running process; the saved launch carries it into any restart.
-        set_fault_switch(launch, after or "none")
+        # On the running process: the switch (none, unhealthy, slow) only when it changes, so hang needs none;
+        # the saved launch carries it into any restart.
+        if switch_before != switch_after:
+            set_fault_switch(launch, *switch_after)
         process.save_launch(launch)
+        if after == FAULT_HANG:
+            process.freeze(record)
         return dyn.UpdateResult(outs={**kept, **inputs, **_process_outs(launch, record)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -253,7 +295,10 @@ class LocalTargetArgs(TypedDict):
     stateDir: str
     tags: Mapping[str, str]
     fault: NotRequired[str]
-    """``unhealthy`` or ``down`` while a ``drillFaults`` entry is in effect; absent otherwise."""
+    """``unhealthy``, ``down``, ``crash``, ``hang`` or ``slow`` while a ``drillFaults`` entry is in effect;
+    absent otherwise."""
+    faultDelaySeconds: NotRequired[float]
+    """With ``fault: slow`` only: how late the health path answers (past the health checks' timeout)."""
 
 
 class LocalTarget(dyn.Resource, module="local", name="Target"):
