@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from failoverkit.drill import DrillPlan, HttpAnswer, Observer, Sample, run_drill, wait_bound
 from failoverkit.drill._plan import Fault
+from failoverkit.drill._runner import verdict_reasons
 from failoverkit.errors import DrillError
 
 P, S = "aws-us-east-1", "gcp-europe-west1"
@@ -298,3 +300,22 @@ def test_signals_during_restore_are_held_until_it_is_done() -> None:
         finished.append("restore")  # still reached: neither signal cut the restore short
     assert finished == ["restore"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("fault", [Fault.UNHEALTHY, Fault.FLAPPING])
+def test_the_resolver_path_must_see_failover_except_for_a_flapping_target(
+    outputs: dict[str, Any], fault: Fault
+) -> None:
+    # A caching resolver refreshes once per TTL; a flapping answer toggles about as often, so the two can alias.
+    result, _, _ = drill(outputs, detect=0.8, recover=0.6)
+    unseen = dataclasses.replace(result.figures, failover_seconds=None, failback_seconds=None)
+    plan = dataclasses.replace(result.plan, fault=fault)
+    judged = dataclasses.replace(result, plan=plan, resolver_name="dnsmasq", resolver_figures=unseen, reasons=[])
+    reasons = verdict_reasons(judged)
+    if fault is Fault.FLAPPING:
+        assert reasons == []
+    else:
+        assert reasons == [
+            "no failover observed through the resolver (dnsmasq)",
+            "no failback observed through the resolver (dnsmasq)",
+        ]

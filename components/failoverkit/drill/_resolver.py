@@ -180,9 +180,11 @@ class CachingResolver:
         argv = [
             binary, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
             "--bind-interfaces", f"--listen-address={self.address}", f"--port={self.port}", "--pid-file=",
-            f"--user={getpass.getuser()}", "--log-facility=-", "--cache-size=1000",
-            f"--server=/{self.hostname}/{up_host}#{up_port}",
+            f"--user={getpass.getuser()}", "--group=",
+            "--log-facility=-", "--cache-size=1000", f"--server=/{self.hostname}/{up_host}#{up_port}",
         ]  # fmt: skip
+        # Stay the drill's own user, and keep its group ("--group=" is no change): as root, dnsmasq would
+        # otherwise switch to group "dip", which a user namespace (`unshare -r`, as the demo test runs in) refuses.
         self._launch = process.new_launch(self.state_dir, f"dnsmasq-{self.port}", argv, {}, self.address, self.port)
         try:
             self._record = process.start(self._launch)
