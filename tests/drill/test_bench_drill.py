@@ -25,7 +25,13 @@ def test_bench_drill_prints_every_fault_and_stops_its_processes() -> None:
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert re.search(r"drill benchmark: 1 round\(s\), .*failover budget [\d.]+ s", out), out
-    for fault in ("crash", "hang", "unhealthy", "slow"):
-        row = r"\s+│\s+".join([fault, *[r"[\d.]+ s"] * 2, r"[\d.]+", r"[\d.]+ s", r"[\d.]+", r"[\d.]+ s", r"1/1"])
+    assert "auth = authoritative DNS" in out and "resolver = through dnsmasq" in out, out
+    figure = [r"[\d.]+ s", r"[\d.]+"]  # seconds, then measured/budget
+    for fault in ("crash", "hang", "unhealthy", "slow", "down"):  # failover auth, resolver; failback auth, resolver
+        row = r"\s+│\s+".join([fault, *figure * 4, "-", "1/1"])
         assert re.search(row, out), f"no figures for {fault}:\n{out}"
-    assert re.search(r"processes left:\s+0$", out, re.MULTILINE), out
+    # Through the resolver a flapping answer may never be seen to move (it aliases with the TTL): "-", "not seen".
+    maybe = [r"([\d.]+ s|-)", r"([\d.]+|not seen)"]
+    flapping = r"\s+│\s+".join(["flapping", *figure, *maybe, *figure, *maybe, r"\d+ \(\d+\)", "1/1"])
+    assert re.search(flapping, out), f"no figures for flapping:\n{out}"
+    assert re.search(r"processes\s+left: 0$", out, re.MULTILINE), out
