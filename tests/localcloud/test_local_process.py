@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,30 @@ def test_an_address_already_in_use_is_refused_before_starting(start_app: StartAp
         process.start(squatted)
     assert not squatted.pid_path.exists()
     assert process.is_running(record)
+
+
+def test_a_zombie_leader_with_live_threads_still_counts_as_running(tmp_path: Path) -> None:
+    # The main thread exits (pthread_exit) while another thread keeps the process alive: /proc shows the
+    # leader as a zombie, yet the process still holds its files. Only when the last thread is gone is it gone.
+    ready = tmp_path / "ready"
+    script = (
+        "import ctypes, pathlib, sys, threading, time\n"
+        "threading.Thread(target=time.sleep, args=(1.5,)).start()\n"
+        f"pathlib.Path({str(ready)!r}).touch()\n"
+        "ctypes.CDLL(None).pthread_exit(None)\n"
+    )
+    argv = (sys.executable, "-c", script)
+    child = subprocess.Popen(argv)
+    try:
+        deadline = time.monotonic() + 10
+        while process.process_state(child.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert ready.exists() and process.process_state(child.pid) == "Z"
+        ticks = int(Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        record = process.ProcessRecord(child.pid, ticks, argv)
+        assert process.is_running(record), "a zombie leader whose other thread still runs"
+        child.wait(timeout=10)
+        assert not process.is_running(record)
+    finally:
+        child.kill()
+        child.wait()

@@ -191,13 +191,23 @@ def _cmdline(pid: int) -> tuple[str, ...] | None:
     return tuple(part.decode(errors="replace") for part in raw.split(b"\0")[:-1])
 
 
+def _other_threads_alive(pid: int) -> bool:
+    # A multi-threaded process whose main thread has exited shows its leader as a zombie while the other
+    # threads still run or exit, and their shared file table (its listening socket) goes only with the
+    # last of them: such a process is not gone yet (a SIGTERMed threaded server passes through this state).
+    try:
+        return len(os.listdir(f"/proc/{pid}/task")) > 1
+    except OSError:
+        return False
+
+
 def is_running(record: ProcessRecord) -> bool:
     """True if the very process of ``record`` is alive: same pid, start time and argv; zombies are dead."""
     child = _CHILDREN.get(record.pid)
     if child is not None and child.poll() is not None:
         _CHILDREN.pop(record.pid, None)  # reaped: the pid may now belong to someone else
     fields = _stat_fields(record.pid)
-    if fields is None or fields[2] in ("Z", "X"):
+    if fields is None or fields[2] == "X" or (fields[2] == "Z" and not _other_threads_alive(record.pid)):
         return False
     if int(fields[21]) != record.start_ticks:
         return False
