@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+import yaml
+from failoverkit.engine import EngineSettings
+from failoverkit.localcloud import process
 
 REPO = Path(__file__).resolve().parents[2]
 FAILOVERKIT = Path(sys.executable).parent / "failoverkit"
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+# --- a copy of the reference project whose local stack lives on addresses of its own ------------------------
+
+
+def local_stack_copy(
+    project_dir: Path, stack: str, addresses: Sequence[str], port: int, dns: tuple[str, int], header: str = ""
+) -> Path:
+    """The reference project in ``project_dir``, its local stack as ``stack`` on ``addresses``, ``port`` and the
+    DNS server on ``dns``: engine tests never meet each other or a demo left running. Returns the stack file."""
+    shutil.copy(REPO / "Pulumi.yaml", project_dir / "Pulumi.yaml")
+    shutil.copy(REPO / "__main__.py", project_dir / "__main__.py")
+    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
+    cfg = config["config"]
+    cfg["failoverkit:app"]["port"] = port
+    for target, address in zip(cfg["failoverkit:targets"], addresses, strict=True):
+        target["address"] = address
+    cfg["failoverkit:dns"]["listen"] = f"{dns[0]}:{dns[1]}"
+    config.pop("encryptionsalt", None)  # a new stack gets its own salt
+    (project_dir / "stacks").mkdir()
+    stack_file = project_dir / "stacks" / f"Pulumi.{stack}.yaml"
+    stack_file.write_text(header + yaml.safe_dump(config))
+    return stack_file
+
+
+def processes_of(project_dir: Path, stack: str) -> list[int]:
+    """Live (non-zombie) processes started for ``stack`` of ``project_dir`` (their environment names its state)."""
+    marker = f"{process.STATE_DIR_ENV}={EngineSettings(project_dir, stack).state_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            alive = process.process_state(int(entry.name)) not in (None, "Z", "X")
+            if alive and marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append(int(entry.name))
+    return found
+
+
+def kill_processes_of(project_dir: Path, stack: str) -> None:
+    """Test teardown: SIGKILL whatever the stack left running, whatever happened in the test."""
+    for pid in processes_of(project_dir, stack):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def run_cli(

@@ -7,21 +7,14 @@ against the budget. Runs on a copy of the reference project with addresses of it
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shlex
-import shutil
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from doc_commands import doc_block
-from engine_support import REPO, RunCli
-from failoverkit.engine import EngineSettings
-from failoverkit.localcloud import process
+from engine_support import RunCli, kill_processes_of, local_stack_copy
 
 pytestmark = [pytest.mark.engine, pytest.mark.drill]
 
@@ -34,24 +27,9 @@ COMMENT = "# the stack file's own comment survives a drill"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
-    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
-    cfg = config["config"]
-    cfg["failoverkit:app"]["port"] = PORT
-    for target, address in zip(cfg["failoverkit:targets"], ADDRESSES, strict=True):
-        target["address"] = address
-    cfg["failoverkit:dns"]["listen"] = f"{DNS_ADDRESS}:{DNS_PORT}"
-    config.pop("encryptionsalt", None)
-    (tmp_path / "stacks").mkdir()
-    (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").write_text(f"{COMMENT}\n{yaml.safe_dump(config)}")
+    local_stack_copy(tmp_path, STACK, ADDRESSES, PORT, (DNS_ADDRESS, DNS_PORT), header=f"{COMMENT}\n")
     yield tmp_path
-    marker = f"{process.STATE_DIR_ENV}={EngineSettings(tmp_path, STACK).state_dir}".encode()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            with contextlib.suppress(OSError):
-                if marker in (entry / "environ").read_bytes().split(b"\0"):
-                    os.kill(int(entry.name), signal.SIGKILL)
+    kill_processes_of(tmp_path, STACK)
 
 
 def test_unhealthy_and_down_drills_through_the_engine_pass_within_budget(

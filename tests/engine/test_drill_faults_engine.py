@@ -10,11 +10,7 @@ its own (127.0.118.x) so it never meets another test or a running demo stack.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -28,7 +24,7 @@ import dns.rdatatype
 import httpx
 import pytest
 import yaml
-from engine_support import REPO, RunCli
+from engine_support import RunCli, kill_processes_of, local_stack_copy, processes_of
 from failoverkit.engine import EngineSettings
 from failoverkit.localcloud import process
 
@@ -46,19 +42,9 @@ MOVE_TIMEOUT_SECONDS = 15.0
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Path]:
-    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
-    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
-    cfg = config["config"]
-    cfg["failoverkit:app"]["port"] = PORT
-    for target, address in zip(cfg["failoverkit:targets"], ADDRESSES, strict=True):
-        target["address"] = address
-    cfg["failoverkit:dns"]["listen"] = f"{DNS_ADDRESS}:{DNS_PORT}"
-    config.pop("encryptionsalt", None)
-    (tmp_path / "stacks").mkdir()
-    stack_file(tmp_path).write_text(yaml.safe_dump(config))
+    local_stack_copy(tmp_path, STACK, ADDRESSES, PORT, (DNS_ADDRESS, DNS_PORT))
     yield tmp_path
-    _kill_everything_of(tmp_path)
+    kill_processes_of(tmp_path, STACK)
 
 
 def stack_file(project_dir: Path) -> Path:
@@ -73,27 +59,6 @@ def set_faults(project_dir: Path, faults: list[dict[str, str]] | None) -> None:
     else:
         config["config"].pop("failoverkit:drillFaults", None)
     stack_file(project_dir).write_text(yaml.safe_dump(config))
-
-
-def processes_of(project_dir: Path) -> list[int]:
-    """The live processes started for this stack (their environment names its state dir)."""
-    marker = f"{process.STATE_DIR_ENV}={EngineSettings(project_dir, STACK).state_dir}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            if marker in (entry / "environ").read_bytes().split(b"\0") and process.process_state(
-                int(entry.name)
-            ) not in (None, "Z", "X"):
-                found.append(int(entry.name))
-    return found
-
-
-def _kill_everything_of(project_dir: Path) -> None:
-    for pid in processes_of(project_dir):
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
 
 
 def resolve() -> str | None:
@@ -254,5 +219,5 @@ def test_crash_and_hang_through_the_engine(failoverkit_cli: RunCli, project: Pat
     assert process.process_state(back.pid) == "T"
     run("destroy", "6 deleted")
     assert not process.is_running(back)
-    assert processes_of(project) == [], "destroy leaves no process behind"
+    assert processes_of(project, STACK) == [], "destroy leaves no process behind"
     assert not any(process.accepts_tcp(a, PORT) for a in ADDRESSES)

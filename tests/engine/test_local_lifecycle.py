@@ -6,12 +6,11 @@ ports, so it never touches a demo stack that may be running.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import dns.message
@@ -19,8 +18,7 @@ import dns.query
 import dns.rdatatype
 import httpx
 import pytest
-import yaml
-from engine_support import FAILOVERKIT, REPO, RunCli
+from engine_support import FAILOVERKIT, RunCli, kill_processes_of, local_stack_copy, processes_of
 from failoverkit.engine import EngineSettings
 from failoverkit.localcloud import process
 
@@ -34,43 +32,15 @@ HOSTNAME = "shop.failoverkit.test"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path) -> Iterator[Path]:
     """The reference project, its local stack moved to addresses of its own."""
-    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
-    config = yaml.safe_load((REPO / "stacks" / "Pulumi.local.yaml").read_text())
-    cfg = config["config"]
-    cfg["failoverkit:app"]["port"] = PORT
-    for target, address in zip(cfg["failoverkit:targets"], ADDRESSES, strict=True):
-        target["address"] = address
-    cfg["failoverkit:dns"]["listen"] = f"{DNS_ADDRESS}:{DNS_PORT}"
-    config.pop("encryptionsalt", None)  # a new stack gets its own salt
-    (tmp_path / "stacks").mkdir()
-    (tmp_path / "stacks" / f"Pulumi.{STACK}.yaml").write_text(yaml.safe_dump(config))
+    local_stack_copy(tmp_path, STACK, ADDRESSES, PORT, (DNS_ADDRESS, DNS_PORT))
     yield tmp_path
-    _kill_everything_of(tmp_path)
+    kill_processes_of(tmp_path, STACK)
 
 
 def _processes_of(project_dir: Path) -> list[int]:
-    """Live (non-zombie) processes whose environment points at this project's state."""
-    marker = f"{process.STATE_DIR_ENV}={EngineSettings(project_dir, STACK).state_dir}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if marker in environ.split(b"\0") and process.process_state(int(entry.name)) not in (None, "Z", "X"):
-            found.append(int(entry.name))
-    return found
-
-
-def _kill_everything_of(project_dir: Path) -> None:
-    for pid in _processes_of(project_dir):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    return processes_of(project_dir, STACK)
 
 
 def _cmdline(pid: int) -> str:
